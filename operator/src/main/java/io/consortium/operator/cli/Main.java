@@ -1,0 +1,50 @@
+package io.consortium.operator.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point of {@code consortium-operator.jar}. Every subcommand reports a failure a
+ * person can act on as one line on stderr and a non-zero exit code, never a stack trace.
+ */
+@Command(
+    name = "consortium-operator",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Shares keys, networks, chaincode and config proposals between the organizations"
+        + " of a blockchain consortium, each in its own cluster.",
+    subcommands = {RunCommand.class, FabricCommand.class, BesuCommand.class})
+public final class Main {
+
+  /** Exit code for a failure while running: bad file, unreachable server, occupied port. */
+  public static final int EXIT_FAILURE = 1;
+  /** Exit code for a command line that cannot be understood (picocli's convention). */
+  public static final int EXIT_USAGE = 2;
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    // `run` keeps its own non-daemon threads alive and returns -1 to mean "keep running".
+    if (code >= 0) {
+      System.exit(code);
+    }
+  }
+
+  /** The command line with this project's error handling; tests execute it in-process. */
+  public static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          commandLine.getErr().println("error: " + OneLine.describe(ex));
+          commandLine.getErr().flush();
+          return EXIT_FAILURE;
+        });
+    cmd.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("error: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+          c.getErr().flush();
+          return EXIT_USAGE;
+        });
+    return cmd;
+  }
+}

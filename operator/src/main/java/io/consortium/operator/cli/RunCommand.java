@@ -1,0 +1,103 @@
+package io.consortium.operator.cli;
+
+import io.consortium.operator.runtime.OperatorSettings;
+import io.consortium.operator.runtime.OperatorRuntime;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code consortium-operator run}: the operator itself. Every flag has an environment twin for the chart. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the operator against the current kubeconfig or in-cluster configuration,",
+      "or with --embedded against an API server started in this process."
+    })
+public final class RunCommand implements Callable<Integer> {
+
+  @Option(names = "--namespace", defaultValue = "${env:CONSORTIUM_NAMESPACE}",
+      description = "Namespace to watch and keep the identity in (env CONSORTIUM_NAMESPACE)."
+          + " Default: the pod's namespace, else the kubeconfig's, else 'default'.")
+  String namespace;
+
+  @Option(names = "--instance-name", defaultValue = "${env:CONSORTIUM_INSTANCE_NAME}",
+      description = "Name this organization shows its peers (env CONSORTIUM_INSTANCE_NAME). Default: the namespace.")
+  String instanceName;
+
+  @Option(names = "--mesh-port", defaultValue = "${env:CONSORTIUM_MESH_PORT:-8443}",
+      description = "Port of the peer link's TLS listener (env CONSORTIUM_MESH_PORT). Default: ${DEFAULT-VALUE}.")
+  int meshPort;
+
+  @Option(names = "--mesh-bind-address", defaultValue = "${env:CONSORTIUM_MESH_BIND_ADDRESS:-0.0.0.0}",
+      description = "Address the peer link listens on (env CONSORTIUM_MESH_BIND_ADDRESS). Default: ${DEFAULT-VALUE}.")
+  String meshBindAddress;
+
+  @Option(names = "--external-url", defaultValue = "${env:CONSORTIUM_EXTERNAL_URL}",
+      description = "wss://HOST:PORT at which peers reach this instance; written into invitations"
+          + " (env CONSORTIUM_EXTERNAL_URL). Default: wss://localhost:<mesh-port>.")
+  String externalUrl;
+
+  @Option(names = "--max-share-size", defaultValue = "${env:CONSORTIUM_MAX_SHARE_SIZE:-64Mi}",
+      converter = ByteSizeConverter.class,
+      description = "Largest payload a share may carry (env CONSORTIUM_MAX_SHARE_SIZE). Default: ${DEFAULT-VALUE}.")
+  long maxShareSize;
+
+  @Option(names = "--frame-limit", defaultValue = "${env:CONSORTIUM_FRAME_LIMIT:-1Mi}",
+      converter = ByteSizeConverter.class,
+      description = "Largest WebSocket frame on the link; larger payloads are chunked (env CONSORTIUM_FRAME_LIMIT)."
+          + " Default: ${DEFAULT-VALUE}.")
+  long frameLimit;
+
+  @Option(names = "--health-port", defaultValue = "${env:CONSORTIUM_HEALTH_PORT:-8080}",
+      description = "Port of /healthz, /readyz and /metrics (env CONSORTIUM_HEALTH_PORT); 0 picks a free one."
+          + " Default: ${DEFAULT-VALUE}.")
+  int healthPort;
+
+  @Option(names = "--identity-secret", defaultValue = "${env:CONSORTIUM_IDENTITY_SECRET:-consortium-identity}",
+      description = "Secret holding this instance's key and certificate (env CONSORTIUM_IDENTITY_SECRET)."
+          + " Default: ${DEFAULT-VALUE}.")
+  String identitySecret;
+
+  @Option(names = "--leader-election", negatable = true,
+      defaultValue = "${env:CONSORTIUM_LEADER_ELECTION:-true}", fallbackValue = "true",
+      description = "Elect a leader on a Lease so that only one replica runs the controllers and the link"
+          + " (env CONSORTIUM_LEADER_ELECTION). Default: ${DEFAULT-VALUE}.")
+  boolean leaderElection;
+
+  @Option(names = "--lease-name", defaultValue = "${env:CONSORTIUM_LEASE_NAME:-consortium-operator-leader}",
+      description = "Name of the leader election Lease (env CONSORTIUM_LEASE_NAME). Default: ${DEFAULT-VALUE}.")
+  String leaseName;
+
+  @Option(names = "--kubeconfig", defaultValue = "${env:KUBECONFIG}",
+      description = "Kubeconfig to use instead of the default one or the in-cluster configuration (env KUBECONFIG).")
+  Path kubeconfig;
+
+  @Option(names = "--embedded", defaultValue = "${env:CONSORTIUM_EMBEDDED:-false}",
+      description = "Start an API server in this process (the fabric8 mock server with CRDs installed) and run"
+          + " against it: for trying the operator without a cluster (env CONSORTIUM_EMBEDDED).")
+  boolean embedded;
+
+  @Option(names = "--embedded-port", defaultValue = "${env:CONSORTIUM_EMBEDDED_PORT:-0}",
+      description = "Port of the embedded API server; 0 picks a free one (env CONSORTIUM_EMBEDDED_PORT).")
+  int embeddedPort;
+
+  @Option(names = "--kubeconfig-out", defaultValue = "${env:CONSORTIUM_KUBECONFIG_OUT}",
+      description = "With --embedded: where to write a kubeconfig for kubectl (env CONSORTIUM_KUBECONFIG_OUT).")
+  Path kubeconfigOut;
+
+  @Override
+  public Integer call() throws Exception {
+    OperatorSettings settings = new OperatorSettings(
+        namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit,
+        healthPort, identitySecret, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
+        kubeconfigOut);
+    settings.validate();
+    OperatorRuntime runtime = OperatorRuntime.start(settings, System.out);
+    Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));
+    // Keep running: the operator's own threads carry on; main() must not call System.exit.
+    return -1;
+  }
+}

@@ -1,0 +1,69 @@
+package io.consortium.operator.runtime;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Everything {@code run} was told, checked once before anything starts. */
+public record OperatorSettings(
+    String namespace,
+    String instanceName,
+    String meshBindAddress,
+    int meshPort,
+    String externalUrl,
+    long maxShareSize,
+    long frameLimit,
+    int healthPort,
+    String identitySecretName,
+    boolean leaderElection,
+    String leaseName,
+    Path kubeconfig,
+    boolean embedded,
+    int embeddedPort,
+    Path kubeconfigOut) {
+
+  /** Refuses settings that cannot work, with a message that names the flag. */
+  public void validate() {
+    requirePort("--mesh-port", meshPort, false);
+    requirePort("--health-port", healthPort, true);
+    requirePort("--embedded-port", embeddedPort, true);
+    if (frameLimit < 16 * 1024) {
+      throw new IllegalArgumentException("--frame-limit must be at least 16Ki, got " + ByteSize.format(frameLimit));
+    }
+    if (maxShareSize < 1) {
+      throw new IllegalArgumentException("--max-share-size must be positive");
+    }
+    if (externalUrl != null && !externalUrl.isBlank()) {
+      URI uri;
+      try {
+        uri = URI.create(externalUrl);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--external-url '" + externalUrl + "' is not a URL: " + e.getMessage());
+      }
+      if (!"wss".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException("--external-url must look like wss://HOST:PORT, got '" + externalUrl + "'");
+      }
+    }
+    if (kubeconfig != null && !embedded && !Files.isReadable(kubeconfig)) {
+      throw new IllegalArgumentException("cannot read kubeconfig " + kubeconfig + ": no such file or not readable");
+    }
+    if (kubeconfigOut != null && !embedded) {
+      throw new IllegalArgumentException("--kubeconfig-out only goes with --embedded");
+    }
+    if (namespace != null && !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+      throw new IllegalArgumentException("--namespace '" + namespace + "' is not a valid namespace name");
+    }
+  }
+
+  /** The URL written into invitations: the flag, or the local mesh port when none was given. */
+  public String effectiveExternalUrl() {
+    return externalUrl == null || externalUrl.isBlank() ? "wss://localhost:" + meshPort : externalUrl;
+  }
+
+  private static void requirePort(String flag, int port, boolean zeroAllowed) {
+    if (port < (zeroAllowed ? 0 : 1) || port > 65535) {
+      throw new IllegalArgumentException(flag + " must be a port number" + (zeroAllowed ? " (0 for any free one)" : "")
+          + ", got " + port);
+    }
+  }
+}
