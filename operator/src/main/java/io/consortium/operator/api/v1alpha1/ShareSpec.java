@@ -1,0 +1,62 @@
+package io.consortium.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.consortium.operator.api.v1alpha1.spec.ShareOrigin;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/**
+ * What every share kind's spec has. One kind serves both directions: an outgoing share names its
+ * recipients in {@code to}; an incoming one is written by the operator with {@code from}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.to) != has(self.from)",
+    message = "set exactly one of spec.to (a share you send) and spec.from (a share received, written by the operator)",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.decision) || has(self.from)",
+    message = "spec.decision is only for incoming shares (those with spec.from)",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "!has(self.revoked) || !self.revoked || has(self.to)",
+    message = "only the origin revokes a share: spec.revoked is for outgoing shares (those with spec.to)",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "has(self.to) == has(oldSelf.to)",
+    message = "a share cannot change direction: create a new resource instead")
+@ValidationRule(
+    value = "!has(oldSelf.from) || (has(self.from) && self.from == oldSelf.from)",
+    message = "spec.from is written by the operator and cannot be changed")
+public abstract class ShareSpec {
+
+  @Size(min = 1)
+  @JsonPropertyDescription("Outgoing: names of local PeerPairings to send this share to.")
+  public List<String> to;
+
+  @JsonPropertyDescription("Incoming: where this share came from. Written by the operator.")
+  public ShareOrigin from;
+
+  @JsonPropertyDescription("When the share expires on both sides (RFC 3339). Undecided recipients then go Expired.")
+  public String expiresAt;
+
+  @JsonPropertyDescription("Outgoing: true revokes the share at every recipient; what they accepted is kept and marked Revoked.")
+  public Boolean revoked;
+
+  /** True for Accept/Approve, false for Reject, null while undecided. */
+  @JsonIgnore
+  public abstract Boolean decisionAccepts();
+
+  @JsonIgnore
+  public boolean isOutgoing() {
+    return from == null;
+  }
+
+  @JsonIgnore
+  public boolean isRevoked() {
+    return Boolean.TRUE.equals(revoked);
+  }
+}

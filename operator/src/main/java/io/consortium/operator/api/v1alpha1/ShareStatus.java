@@ -1,0 +1,38 @@
+package io.consortium.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.consortium.operator.api.v1alpha1.spec.Direction;
+import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
+import io.consortium.operator.api.v1alpha1.spec.SharePhase;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What every share kind's status has, on both sides. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public abstract class ShareStatus extends ConsortiumStatus {
+
+  @JsonPropertyDescription("Outgoing (sent from here) or Incoming (received from a peer).")
+  public Direction direction;
+
+  @JsonPropertyDescription("Incoming: Pending, Accepted, Rejected, Expired or Revoked. Outgoing shares have one phase per recipient.")
+  public SharePhase phase;
+
+  @JsonPropertyDescription("One line for people: the phase, or for outgoing shares a count such as '2/3 Accepted'.")
+  public String summary;
+
+  @JsonPropertyDescription("Outgoing: the recipients' pairings; incoming: the pairing it came from.")
+  public String peers;
+
+  @JsonPropertyDescription("Revision of the payload: outgoing, the generation being delivered; incoming, the one received.")
+  public Long revision;
+
+  @JsonPropertyDescription("Outgoing: one entry per recipient with its phase.")
+  public List<RecipientStatus> recipients = new ArrayList<>();
+
+  @JsonPropertyDescription("Incoming: who decided (a user, or the pairing's accept policy).")
+  public String decidedBy;
+
+  @JsonPropertyDescription("Incoming: when the decision was taken (RFC 3339).")
+  public String decidedAt;
+}
