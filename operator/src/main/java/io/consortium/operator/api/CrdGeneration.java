@@ -1,11 +1,5 @@
 package io.consortium.operator.api;
 
-import io.consortium.operator.api.v1alpha1.ChaincodeShare;
-import io.consortium.operator.api.v1alpha1.ConfigProposal;
-import io.consortium.operator.api.v1alpha1.ConsortiumNode;
-import io.consortium.operator.api.v1alpha1.KeyShare;
-import io.consortium.operator.api.v1alpha1.NetworkShare;
-import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
@@ -26,11 +20,6 @@ import java.util.List;
  */
 public final class CrdGeneration {
 
-  /** Every kind of this operator, in the order the documentation lists them. */
-  public static final List<Class<? extends HasMetadata>> KINDS =
-      List.of(PeerPairing.class, KeyShare.class, NetworkShare.class, ChaincodeShare.class,
-          ConfigProposal.class, ConsortiumNode.class);
-
   private CrdGeneration() {}
 
   public static void main(String[] args) {
@@ -42,13 +31,13 @@ public final class CrdGeneration {
       throw new IllegalStateException("cannot create " + out);
     }
     int written = new CRDGenerator()
-        .customResourceClasses(KINDS)
+        .customResourceClasses(Kinds.ALL)
         .forCRDVersions("v1")
         .withPostProcessor(new ColumnsInAnnotationOrder())
         .inOutputDir(out)
         .generate();
-    if (written != KINDS.size()) {
-      throw new IllegalStateException("generated " + written + " CRDs, expected " + KINDS.size());
+    if (written != Kinds.ALL.size()) {
+      throw new IllegalStateException("generated " + written + " CRDs, expected " + Kinds.ALL.size());
     }
   }
 
@@ -57,7 +46,7 @@ public final class CrdGeneration {
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
       CustomResourceDefinition definition = (CustomResourceDefinition) crd;
       String kind = definition.getSpec().getNames().getKind();
-      Class<?> type = KINDS.stream().filter(k -> k.getSimpleName().equals(kind)).findFirst().orElseThrow();
+      Class<?> type = Kinds.ALL.stream().filter(k -> k.getSimpleName().equals(kind)).findFirst().orElseThrow();
       List<String> order = new ArrayList<>();
       for (AdditionalPrinterColumn column : type.getAnnotationsByType(AdditionalPrinterColumn.class)) {
         order.add(column.jsonPath());

@@ -1,46 +1,49 @@
 package io.consortium.operator.cli;
 
 import java.io.FileNotFoundException;
-import java.net.BindException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Turns an exception into the one line a person reads on stderr. */
+/** Turns an exception into the one line a person reads on stderr: each cause's message once, outermost first. */
 final class OneLine {
 
   private OneLine() {}
 
   static String describe(Throwable ex) {
-    Throwable root = ex;
-    // Wrappers add nothing a person needs: use the innermost message that says something.
-    while (root.getCause() != null && root.getCause() != root && isWrapper(root)) {
-      root = root.getCause();
+    List<String> parts = new ArrayList<>();
+    for (Throwable t = ex; t != null && parts.size() < 5; t = t.getCause() == t ? null : t.getCause()) {
+      String message = messageOf(t);
+      if (message == null) {
+        continue;
+      }
+      // Wrappers often repeat their cause's message, or its toString(): say each thing once.
+      if (parts.stream().noneMatch(p -> p.contains(message))) {
+        parts.removeIf(message::contains);
+        parts.add(message);
+      }
     }
-    String message;
-    if (root instanceof NoSuchFileException e) {
-      message = "no such file: " + e.getFile();
-    } else if (root instanceof AccessDeniedException e) {
-      message = "permission denied: " + e.getFile();
-    } else if (root instanceof FileNotFoundException e) {
-      message = "cannot open " + e.getMessage();
-    } else if (root instanceof BindException e) {
-      message = "cannot listen: " + e.getMessage();
-    } else {
-      message = root.getMessage();
+    if (parts.isEmpty()) {
+      parts.add(ex.getClass().getSimpleName());
     }
-    if (message == null || message.isBlank()) {
-      message = root.getClass().getSimpleName();
-    }
-    return message.replaceAll("\\s*\\R\\s*", " ").strip();
+    return String.join(": ", parts).replaceAll("\\s*\\R\\s*", " ").strip();
   }
 
-  private static boolean isWrapper(Throwable t) {
+  private static String messageOf(Throwable t) {
+    if (t instanceof NoSuchFileException e) {
+      return "no such file: " + e.getFile();
+    }
+    if (t instanceof AccessDeniedException e) {
+      return "permission denied: " + e.getFile();
+    }
+    if (t instanceof FileNotFoundException e) {
+      return "cannot open " + e.getMessage();
+    }
     String m = t.getMessage();
-    return m == null
-        || m.isBlank()
-        || (t.getCause() != null && m.equals(t.getCause().toString()))
-        || t instanceof java.util.concurrent.ExecutionException
-        || t instanceof java.lang.reflect.InvocationTargetException
-        || t instanceof java.io.UncheckedIOException;
+    if (m == null || m.isBlank() || (t.getCause() != null && m.equals(t.getCause().toString()))) {
+      return null;
+    }
+    return m.strip();
   }
 }

@@ -1,13 +1,285 @@
 package io.consortium.operator.runtime;
 
+import io.consortium.operator.api.Kinds;
+import io.consortium.operator.controller.PeerPairingReconciler;
+import io.consortium.operator.embedded.EmbeddedApiServer;
+import io.consortium.operator.identity.IdentityStore;
+import io.consortium.operator.identity.InstanceIdentity;
+import io.consortium.operator.mesh.MeshListener;
+import io.consortium.operator.status.EventRecorder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The running operator: API client, identity, controllers, probes. */
+/**
+ * The running operator: API client (or an embedded API server), instance identity, peer link
+ * listener, controllers under leader election, and the health and metrics endpoints. Every step
+ * that can fail for a reason a person can fix fails here, at start, with one line that says which.
+ */
 public final class OperatorRuntime implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final String namespace;
+  private Operator operator;
+  private InstanceIdentity identity;
+  private KubernetesClient client;
+  private EmbeddedApiServer embedded;
+  private HealthServer health;
+  private MeshListener mesh;
+  private volatile boolean closed;
+  /** Instance IDs pinned by this instance's pairings; the mesh lets only these through. */
+  private final Set<String> pinnedPeers = ConcurrentHashMap.newKeySet();
+
+  private OperatorRuntime(String namespace) {
+    this.namespace = namespace;
+  }
+
   public static OperatorRuntime start(OperatorSettings settings, PrintStream out) {
-    throw new UnsupportedOperationException("the operator runtime is being built in this commit series");
+    settings.validate();
+    OperatorRuntime runtime = null;
+    try {
+      runtime = connect(settings, out);
+      runtime.run(settings, out);
+      return runtime;
+    } catch (RuntimeException e) {
+      if (runtime != null) {
+        runtime.close();
+      }
+      throw e;
+    }
+  }
+
+  private static OperatorRuntime connect(OperatorSettings settings, PrintStream out) {
+    if (settings.embedded()) {
+      EmbeddedApiServer server = EmbeddedApiServer.start(settings.embeddedPort());
+      String namespace = settings.namespace() == null ? "default" : settings.namespace();
+      OperatorRuntime runtime = new OperatorRuntime(namespace);
+      runtime.embedded = server;
+      runtime.resources.add(server);
+      runtime.client = server.newClient(namespace);
+      if (!"default".equals(namespace)) {
+        runtime.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+            .build()).create();
+      }
+      out.println("Embedded API server listening on " + server.url());
+      if (settings.kubeconfigOut() != null) {
+        server.writeKubeconfig(settings.kubeconfigOut(), "consortium-embedded", namespace);
+        out.println("Wrote kubeconfig " + settings.kubeconfigOut().toAbsolutePath());
+        out.println("Try: kubectl --kubeconfig " + settings.kubeconfigOut() + " get crd,shares,secrets");
+      }
+      return runtime;
+    }
+    Config config = clientConfig(settings);
+    String namespace = settings.namespace() != null ? settings.namespace()
+        : config.getNamespace() != null ? config.getNamespace() : "default";
+    OperatorRuntime runtime = new OperatorRuntime(namespace);
+    runtime.client = new KubernetesClientBuilder().withConfig(config).build();
+    return runtime;
+  }
+
+  private static Config clientConfig(OperatorSettings settings) {
+    try {
+      if (settings.kubeconfig() != null) {
+        String text = Files.readString(settings.kubeconfig());
+        return Config.fromKubeconfig(null, text, settings.kubeconfig().toString());
+      }
+      return Config.autoConfigure(null);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read kubeconfig " + settings.kubeconfig() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot use kubeconfig " + settings.kubeconfig() + ": " + e.getMessage());
+    }
+  }
+
+  private void run(OperatorSettings settings, PrintStream out) {
+    resources.add(client);
+    requireApiServerAndCrds();
+
+    Clock clock = Clock.systemUTC();
+    String instanceName = settings.instanceName() != null ? settings.instanceName() : namespace;
+    String externalUrl = settings.effectiveExternalUrl();
+    IdentityStore store = new IdentityStore(client, namespace, settings.identitySecretName(), clock);
+    identity = store.loadOrCreate(instanceName, List.of(URI.create(externalUrl).getHost()));
+    store.publish(identity, instanceName, externalUrl);
+    LOG.info("Instance {} has ID {}", instanceName, identity.instanceId());
+    out.println("Instance ID: " + identity.instanceId() + " (kubectl get configmap "
+        + IdentityStore.INSTANCE_CONFIGMAP + " -n " + namespace + ")");
+
+    mesh = MeshListener.bind(settings.meshBindAddress(), settings.meshPort(), identity, pinnedPeers::contains);
+    resources.add(mesh);
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+
+    EventRecorder events = new EventRecorder(client, clock);
+    operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          // The same settings against a real cluster and the mock server (see TESTING.md): the mock
+          // server answers server-side apply with 415, and what ships is what is tested.
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build())
+          .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
+      if (settings.leaderElection()) {
+        o.withLeaderElectionConfiguration(leaderElection(settings));
+      }
+    });
+    operator.register(new PeerPairingReconciler(client, identity, instanceName, externalUrl, events, clock),
+        c -> c.settingNamespace(namespace));
+
+    health = HealthServer.start(settings.healthPort(), this::liveness, this::readiness, registry);
+    resources.add(health);
+    operator.start();
+    out.println("consortium-operator is running in namespace " + namespace + " (health on :" + health.port()
+        + "/healthz, /readyz, /metrics; peer link on :" + mesh.port() + ")");
+    out.flush();
+  }
+
+  /**
+   * JOSDK exits the JVM when leadership is lost; doing that from inside a shutdown hook deadlocks the
+   * JVM (SIGTERM would never end the pod), so we exit ourselves, only when the lease is lost while running.
+   */
+  private LeaderElectionConfiguration leaderElection(OperatorSettings settings) {
+    LeaderCallbacks callbacks = new LeaderCallbacks(
+        () -> LOG.info("Leading: this replica runs the controllers and the peer link"),
+        () -> {
+          if (!closed) {
+            LOG.error("Lost the leader lease {}; exiting so that a new leader takes over", settings.leaseName());
+            Thread exit = new Thread(() -> System.exit(1), "lost-lease-exit");
+            exit.start();
+          }
+        },
+        leader -> LOG.info("Leader is {}", leader));
+    return new LeaderElectionConfiguration(settings.leaseName(), namespace,
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, callbacks, false);
+  }
+
+  /** Fails with one line when the API server cannot be reached or the CRDs are missing. */
+  private void requireApiServerAndCrds() {
+    String server = client.getConfiguration().getMasterUrl();
+    for (Class<? extends HasMetadata> kind : Kinds.ALL) {
+      try {
+        client.resources(kind).inNamespace(namespace).list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          throw new IllegalStateException("the CRD " + HasMetadata.getFullResourceName(kind) + " is not installed in "
+              + server + ": install the Helm chart, or kubectl apply -f crds/");
+        }
+        if (e.getCode() == 401 || e.getCode() == 403) {
+          throw new IllegalStateException("the API server at " + server + " refused to list "
+              + HasMetadata.getFullResourceName(kind) + " in namespace " + namespace + " (HTTP " + e.getCode()
+              + "): check the operator's RBAC");
+        }
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        throw new IllegalStateException("cannot reach the Kubernetes API at " + server + ": "
+            + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+      }
+    }
+  }
+
+  private HealthServer.Verdict liveness() {
+    if (closed) {
+      return new HealthServer.Verdict(false, "stopping");
+    }
+    RuntimeInfo info = operator.getRuntimeInfo();
+    if (info.isStarted() && !info.allEventSourcesAreHealthy()) {
+      return new HealthServer.Verdict(false, "unhealthy event sources: " + info.unhealthyEventSources().keySet());
+    }
+    return new HealthServer.Verdict(true, info.isStarted() ? "running" : "starting");
+  }
+
+  private HealthServer.Verdict readiness() {
+    if (closed) {
+      return new HealthServer.Verdict(false, "stopping");
+    }
+    RuntimeInfo info = operator.getRuntimeInfo();
+    if (!info.isStarted()) {
+      return new HealthServer.Verdict(false, "controllers not started (waiting for the leader lease?)");
+    }
+    if (!info.allEventSourcesAreHealthy()) {
+      return new HealthServer.Verdict(false, "unhealthy event sources: " + info.unhealthyEventSources().keySet());
+    }
+    return new HealthServer.Verdict(true, "ready");
+  }
+
+  public InstanceIdentity identity() {
+    return identity;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public int healthPort() {
+    return health.port();
+  }
+
+  public int meshPort() {
+    return mesh.port();
+  }
+
+  /** The embedded API server, when {@code --embedded} started one. */
+  public EmbeddedApiServer embedded() {
+    return embedded;
   }
 
   @Override
-  public void close() {}
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (operator != null) {
+      try {
+        operator.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("Stopping the controllers: {}", e.getMessage());
+      }
+    }
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("Closing {}: {}", resources.get(i).getClass().getSimpleName(), e.getMessage());
+      }
+    }
+  }
 }

@@ -1,0 +1,39 @@
+package io.consortium.operator.controller;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as Kubernetes users write them (Go's syntax without fractions): 90m, 24h, 1h30m, 500ms. */
+public final class GoDuration {
+
+  private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
+
+  private GoDuration() {}
+
+  public static Duration parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("a duration is empty");
+    }
+    Matcher m = PART.matcher(text.strip());
+    Duration total = Duration.ZERO;
+    int end = 0;
+    while (m.find()) {
+      if (m.start() != end) {
+        break;
+      }
+      long n = Long.parseLong(m.group(1));
+      total = total.plus(switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      });
+      end = m.end();
+    }
+    if (end != text.strip().length() || end == 0) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration such as 90m, 24h or 1h30m");
+    }
+    return total;
+  }
+}

@@ -1,0 +1,251 @@
+package io.consortium.operator.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Serves what kubectl asks before it does anything (version and API discovery) in front of the
+ * fabric8 CRUD dispatcher, which would answer {@code /api} and {@code /apis} with stored objects.
+ * Custom resources are discovered from the CRDs stored in the server, so {@code kubectl get shares}
+ * expands the category as a real API server does; lists asked for as a Table get the CRD's
+ * printer columns through {@link TablePrinter}.
+ */
+final class DiscoveryFront extends Dispatcher {
+
+  private static final Pattern GROUP_VERSION = Pattern.compile("^/apis/([^/]+)/([^/]+)$");
+  private static final List<String> ALL_VERBS =
+      List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+  private final Dispatcher crud;
+  private final Supplier<List<CustomResourceDefinition>> crds;
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final TablePrinter tables;
+
+  DiscoveryFront(Dispatcher crud, Supplier<List<CustomResourceDefinition>> crds) {
+    this.crud = crud;
+    this.crds = crds;
+    this.tables = new TablePrinter(mapper);
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    String path = request.getPath();
+    int query = path.indexOf('?');
+    String bare = query < 0 ? path : path.substring(0, query);
+    if ("GET".equals(request.getMethod())) {
+      switch (bare) {
+        case "/version" -> {
+          return json(version());
+        }
+        case "/api" -> {
+          return json(apiVersions());
+        }
+        case "/apis" -> {
+          return json(apiGroups());
+        }
+        case "/api/v1" -> {
+          return json(resourceList("v1", BuiltinResources.CORE));
+        }
+        default -> {
+          Matcher m = GROUP_VERSION.matcher(bare);
+          if (m.matches()) {
+            return groupVersion(m.group(1), m.group(2));
+          }
+        }
+      }
+    }
+    if ("POST".equals(request.getMethod()) && bare.endsWith("/selfsubjectrulesreviews")) {
+      return json(allowEverything(request));
+    }
+    if ("GET".equals(request.getMethod()) && query >= 0 && path.contains("fieldSelector=")
+        && crud instanceof io.fabric8.mockwebserver.crud.CrudDispatcher store) {
+      // kubectl describe finds a resource's Events by field selector, which the CRUD store ignores.
+      return FieldSelectors.filter(store.handleGet(bare), path.substring(query + 1), mapper);
+    }
+    // kubectl adds ?timeout=32s to everything; the CRUD dispatcher reads the query otherwise as it is.
+    MockResponse response = crud.dispatch(request);
+    String accept = request.getHeader("Accept");
+    if ("GET".equals(request.getMethod()) && accept != null && accept.contains("as=Table") && response.code() == 200) {
+      CustomResourceDefinition crd = crdFor(bare);
+      if (crd != null) {
+        return tables.toTable(response, crd);
+      }
+    }
+    return response;
+  }
+
+  private MockResponse groupVersion(String group, String version) {
+    List<Map<String, Object>> resources = new ArrayList<>();
+    for (CustomResourceDefinition crd : crds.get()) {
+      if (crd.getSpec().getGroup().equals(group) && servesVersion(crd, version)) {
+        resources.add(customResource(crd));
+        resources.add(subresource(crd, "status"));
+      }
+    }
+    List<Map<String, Object>> builtin = BuiltinResources.GROUPS.get(group + "/" + version);
+    if (builtin != null) {
+      resources.addAll(builtin);
+    }
+    if (resources.isEmpty()) {
+      return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+          + "\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
+    }
+    return json(resourceList(group + "/" + version, resources));
+  }
+
+  private CustomResourceDefinition crdFor(String path) {
+    // /apis/<group>/<version>[/namespaces/<ns>]/<plural>[/<name>]
+    String[] parts = path.split("/");
+    if (parts.length < 5 || !"apis".equals(parts[1])) {
+      return null;
+    }
+    String group = parts[2];
+    String plural = parts.length >= 7 && "namespaces".equals(parts[4]) ? parts[6] : parts[4];
+    for (CustomResourceDefinition crd : crds.get()) {
+      if (crd.getSpec().getGroup().equals(group) && crd.getSpec().getNames().getPlural().equals(plural)) {
+        return crd;
+      }
+    }
+    return null;
+  }
+
+  private static boolean servesVersion(CustomResourceDefinition crd, String version) {
+    return crd.getSpec().getVersions().stream().anyMatch(v -> v.getName().equals(version) && Boolean.TRUE.equals(v.getServed()));
+  }
+
+  private static Map<String, Object> customResource(CustomResourceDefinition crd) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    var names = crd.getSpec().getNames();
+    r.put("name", names.getPlural());
+    r.put("singularName", names.getSingular() == null ? "" : names.getSingular());
+    r.put("namespaced", "Namespaced".equals(crd.getSpec().getScope()));
+    r.put("kind", names.getKind());
+    r.put("verbs", ALL_VERBS);
+    if (names.getShortNames() != null && !names.getShortNames().isEmpty()) {
+      r.put("shortNames", names.getShortNames());
+    }
+    if (names.getCategories() != null && !names.getCategories().isEmpty()) {
+      r.put("categories", names.getCategories());
+    }
+    return r;
+  }
+
+  private static Map<String, Object> subresource(CustomResourceDefinition crd, String name) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("name", crd.getSpec().getNames().getPlural() + "/" + name);
+    r.put("singularName", "");
+    r.put("namespaced", "Namespaced".equals(crd.getSpec().getScope()));
+    r.put("kind", crd.getSpec().getNames().getKind());
+    r.put("verbs", List.of("get", "patch", "update"));
+    return r;
+  }
+
+  /**
+   * The embedded server has no RBAC, so every rule review (JOSDK's leader election asks one before
+   * it starts) truthfully answers that everything is allowed.
+   */
+  private ObjectNode allowEverything(RecordedRequest request) {
+    ObjectNode review = mapper.createObjectNode();
+    review.put("kind", "SelfSubjectRulesReview");
+    review.put("apiVersion", "authorization.k8s.io/v1");
+    try {
+      JsonNode asked = mapper.readTree(request.getUtf8Body());
+      if (asked.has("spec")) {
+        review.set("spec", asked.get("spec"));
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // An unreadable request still gets the (only) answer.
+    }
+    review.putObject("metadata");
+    ObjectNode status = review.putObject("status");
+    ObjectNode rule = status.putArray("resourceRules").addObject();
+    rule.putArray("verbs").add("*");
+    rule.putArray("apiGroups").add("*");
+    rule.putArray("resources").add("*");
+    ObjectNode nonResource = status.putArray("nonResourceRules").addObject();
+    nonResource.putArray("verbs").add("*");
+    nonResource.putArray("nonResourceURLs").add("*");
+    status.put("incomplete", false);
+    return review;
+  }
+
+  private ObjectNode version() {
+    ObjectNode v = mapper.createObjectNode();
+    v.put("major", "1");
+    v.put("minor", "33");
+    v.put("gitVersion", "v1.33.0-consortium-embedded");
+    v.put("platform", "linux/amd64");
+    return v;
+  }
+
+  private ObjectNode apiVersions() {
+    ObjectNode v = mapper.createObjectNode();
+    v.put("kind", "APIVersions");
+    v.putArray("versions").add("v1");
+    ObjectNode address = v.putArray("serverAddressByClientCIDRs").addObject();
+    address.put("clientCIDR", "0.0.0.0/0");
+    address.put("serverAddress", "127.0.0.1");
+    return v;
+  }
+
+  private ObjectNode apiGroups() {
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    for (String groupVersion : BuiltinResources.GROUPS.keySet()) {
+      String[] gv = groupVersion.split("/");
+      groups.computeIfAbsent(gv[0], g -> new ArrayList<>()).add(gv[1]);
+    }
+    for (CustomResourceDefinition crd : crds.get()) {
+      for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+        List<String> versions = groups.computeIfAbsent(crd.getSpec().getGroup(), g -> new ArrayList<>());
+        if (Boolean.TRUE.equals(version.getServed()) && !versions.contains(version.getName())) {
+          versions.add(version.getName());
+        }
+      }
+    }
+    ObjectNode list = mapper.createObjectNode();
+    list.put("kind", "APIGroupList");
+    list.put("apiVersion", "v1");
+    ArrayNode array = list.putArray("groups");
+    groups.forEach((group, versions) -> {
+      ObjectNode g = array.addObject();
+      g.put("name", group);
+      ArrayNode vs = g.putArray("versions");
+      for (String version : versions) {
+        ObjectNode v = vs.addObject();
+        v.put("groupVersion", group + "/" + version);
+        v.put("version", version);
+      }
+      ObjectNode preferred = g.putObject("preferredVersion");
+      preferred.put("groupVersion", group + "/" + versions.get(0));
+      preferred.put("version", versions.get(0));
+    });
+    return list;
+  }
+
+  private ObjectNode resourceList(String groupVersion, List<Map<String, Object>> resources) {
+    ObjectNode list = mapper.createObjectNode();
+    list.put("kind", "APIResourceList");
+    list.put("apiVersion", "v1");
+    list.put("groupVersion", groupVersion);
+    list.set("resources", mapper.valueToTree(resources));
+    return list;
+  }
+
+  private static MockResponse json(JsonNode body) {
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(body.toString());
+  }
+}

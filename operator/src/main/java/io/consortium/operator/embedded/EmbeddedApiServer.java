@@ -1,0 +1,170 @@
+package io.consortium.operator.embedded;
+
+import io.consortium.operator.api.Kinds;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An API server in this process: the fabric8 mock server in CRUD mode with a discovery front, the
+ * operator's CRDs installed. For trying the operator, and for tests, where no cluster is at hand.
+ * It validates nothing (no schemas, no CEL rules) and keeps everything in memory.
+ */
+public final class EmbeddedApiServer implements AutoCloseable {
+
+  private final KubernetesMockServer server;
+  private final MockWebServer http;
+  private final Thread drainer;
+
+  /** The mock server logs every request through java.util.logging at INFO; keep a reference so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  private EmbeddedApiServer(KubernetesMockServer server, MockWebServer http) {
+    this.server = server;
+    this.http = http;
+    // The mock server records every request; a long-running instance would grow without bound.
+    this.drainer = new Thread(this::drainRecordedRequests, "embedded-api-drain");
+    this.drainer.setDaemon(true);
+  }
+
+  /** Starts a server on loopback ({@code port} 0 picks a free one) with the operator's CRDs installed. */
+  public static EmbeddedApiServer start(int port) {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    MockWebServer http = new MockWebServer();
+    KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(new ArrayList<>());
+    KubernetesMockServer server =
+        new KubernetesMockServer(new Context(), http, new HashMap<>(), new DiscoveryFront(crud, () -> storedCrds(crud)), false);
+    try {
+      server.init(InetAddress.getLoopbackAddress(), port);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot start the embedded API server on port " + port + ": "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+    }
+    EmbeddedApiServer embedded = new EmbeddedApiServer(server, http);
+    embedded.drainer.start();
+    try (KubernetesClient client = embedded.newClient("default")) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build())
+          .create();
+      for (CustomResourceDefinition crd : operatorCrds()) {
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+      }
+    }
+    return embedded;
+  }
+
+  /** The CRDs stored in the server right now, read straight from its store (no HTTP round trip). */
+  private static List<CustomResourceDefinition> storedCrds(KubernetesCrudDispatcher crud) {
+    var response = crud.handleGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
+    if (response.code() != 200) {
+      return List.of();
+    }
+    return Serialization.unmarshal(response.getBody().readUtf8(), CustomResourceDefinitionList.class).getItems();
+  }
+
+  /** The CRDs the build generated from the model, read from the class path. */
+  public static List<CustomResourceDefinition> operatorCrds() {
+    List<CustomResourceDefinition> result = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind : Kinds.ALL) {
+      String file = "/META-INF/fabric8/" + HasMetadata.getFullResourceName(kind) + "-v1.yml";
+      try (InputStream in = EmbeddedApiServer.class.getResourceAsStream(file)) {
+        if (in == null) {
+          throw new IllegalStateException("the CRD " + file + " is missing from the class path: build with mvn package");
+        }
+        result.add(Serialization.unmarshal(in, CustomResourceDefinition.class));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return result;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + http.getPort();
+  }
+
+  public int port() {
+    return http.getPort();
+  }
+
+  /** A client of this server whose default namespace is {@code namespace}. */
+  public KubernetesClient newClient(String namespace) {
+    return new KubernetesClientBuilder().withConfig(clientConfig(namespace)).build();
+  }
+
+  public Config clientConfig(String namespace) {
+    Config config = Config.empty();
+    config.setMasterUrl(url());
+    config.setNamespace(namespace);
+    config.setTrustCerts(true);
+    config.setHttp2Disable(true);
+    config.setRequestTimeout(30_000);
+    return config;
+  }
+
+  /** Writes a kubeconfig that kubectl can use against this server. */
+  public void writeKubeconfig(Path file, String contextName, String namespace) {
+    String yaml = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: %1$s
+          cluster:
+            server: %2$s
+        users:
+        - name: %1$s
+          user: {}
+        contexts:
+        - name: %1$s
+          context:
+            cluster: %1$s
+            user: %1$s
+            namespace: %3$s
+        current-context: %1$s
+        """.formatted(contextName, url(), namespace);
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the kubeconfig " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void drainRecordedRequests() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        http.takeRequest(1, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    drainer.interrupt();
+    server.destroy();
+  }
+}
