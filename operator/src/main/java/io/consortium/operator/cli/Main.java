@@ -22,6 +22,8 @@ public final class Main {
   public static final int EXIT_USAGE = 2;
 
   public static void main(String[] args) {
+    boolean longRunning = args.length > 0 && (args[0].equals("run") || args[0].equals("demo"));
+    System.setProperty("consortium.log.target", longRunning ? "System.out" : "System.err");
     int code = commandLine().execute(args);
     // `run` keeps its own non-daemon threads alive and returns -1 to mean "keep running".
     if (code >= 0) {

@@ -28,7 +28,7 @@ public final class RunCommand implements Callable<Integer> {
   String instanceName;
 
   @Option(names = "--mesh-port", defaultValue = "${env:CONSORTIUM_MESH_PORT:-8443}",
-      description = "Port of the peer link's TLS listener (env CONSORTIUM_MESH_PORT). Default: ${DEFAULT-VALUE}.")
+      description = "Port of the peer link's TLS listener (env CONSORTIUM_MESH_PORT); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int meshPort;
 
   @Option(names = "--mesh-bind-address", defaultValue = "${env:CONSORTIUM_MESH_BIND_ADDRESS:-0.0.0.0}",

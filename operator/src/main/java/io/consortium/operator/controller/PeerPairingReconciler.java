@@ -81,7 +81,15 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing> {
       status.role = PairingRole.Invitee;
       reconcileAcceptance(pairing, status, state);
     }
-    return UpdateControl.patchStatus(pairing);
+    UpdateControl<PeerPairing> control = UpdateControl.patchStatus(pairing);
+    // Come back when an unredeemed invitation expires, so that the status says so without a person asking.
+    if (status.role == PairingRole.Inviter && status.phase == PairingPhase.Invited && status.invitation != null) {
+      Duration untilExpiry = Duration.between(clock.instant(), Instant.parse(status.invitation.expiresAt));
+      if (!untilExpiry.isNegative()) {
+        control.rescheduleAfter(untilExpiry.plusSeconds(1));
+      }
+    }
+    return control;
   }
 
   private void reconcileInvitation(PeerPairing pairing, PeerPairingStatus status, PairingState state) {

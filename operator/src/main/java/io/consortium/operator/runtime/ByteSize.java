@@ -20,7 +20,7 @@ public final class ByteSize {
     long value = Long.parseLong(m.group(1));
     String unit = m.group(2).toLowerCase(Locale.ROOT);
     long base = m.group(3).isEmpty() && !unit.isEmpty() ? 1000 : 1024;
-    int power = "kmgt".indexOf(unit) + 1;
+    int power = unit.isEmpty() ? 0 : "kmgt".indexOf(unit) + 1;
     long factor = 1;
     for (int i = 0; i < power; i++) {
       factor = Math.multiplyExact(factor, base);

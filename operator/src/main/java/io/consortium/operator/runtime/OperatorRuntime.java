@@ -26,7 +26,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -125,16 +124,19 @@ public final class OperatorRuntime implements AutoCloseable {
 
     Clock clock = Clock.systemUTC();
     String instanceName = settings.instanceName() != null ? settings.instanceName() : namespace;
-    String externalUrl = settings.effectiveExternalUrl();
+    String externalHost = settings.externalHost();
     IdentityStore store = new IdentityStore(client, namespace, settings.identitySecretName(), clock);
-    identity = store.loadOrCreate(instanceName, List.of(URI.create(externalUrl).getHost()));
-    store.publish(identity, instanceName, externalUrl);
+    identity = store.loadOrCreate(instanceName, List.of(externalHost));
     LOG.info("Instance {} has ID {}", instanceName, identity.instanceId());
-    out.println("Instance ID: " + identity.instanceId() + " (kubectl get configmap "
-        + IdentityStore.INSTANCE_CONFIGMAP + " -n " + namespace + ")");
 
     mesh = MeshListener.bind(settings.meshBindAddress(), settings.meshPort(), identity, pinnedPeers::contains);
     resources.add(mesh);
+    // With --mesh-port 0 the port is known only now.
+    String externalUrl = settings.externalUrl() != null && !settings.externalUrl().isBlank()
+        ? settings.externalUrl() : "wss://localhost:" + mesh.port();
+    store.publish(identity, instanceName, externalUrl);
+    out.println("Instance ID: " + identity.instanceId() + " (kubectl get configmap "
+        + IdentityStore.INSTANCE_CONFIGMAP + " -n " + namespace + ")");
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);

@@ -24,7 +24,7 @@ public record OperatorSettings(
 
   /** Refuses settings that cannot work, with a message that names the flag. */
   public void validate() {
-    requirePort("--mesh-port", meshPort, false);
+    requirePort("--mesh-port", meshPort, true);
     requirePort("--health-port", healthPort, true);
     requirePort("--embedded-port", embeddedPort, true);
     if (frameLimit < 16 * 1024) {
@@ -55,9 +55,9 @@ public record OperatorSettings(
     }
   }
 
-  /** The URL written into invitations: the flag, or the local mesh port when none was given. */
-  public String effectiveExternalUrl() {
-    return externalUrl == null || externalUrl.isBlank() ? "wss://localhost:" + meshPort : externalUrl;
+  /** The host peers dial, for the certificate's subject alternative name. */
+  public String externalHost() {
+    return externalUrl == null || externalUrl.isBlank() ? "localhost" : URI.create(externalUrl).getHost();
   }
 
   private static void requirePort(String flag, int port, boolean zeroAllowed) {

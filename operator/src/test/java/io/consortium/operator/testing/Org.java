@@ -1,0 +1,106 @@
+package io.consortium.operator.testing;
+
+import io.consortium.operator.embedded.EmbeddedApiServer;
+import io.consortium.operator.runtime.OperatorRuntime;
+import io.consortium.operator.runtime.OperatorSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One organization of a test consortium: its own API server (an embedded mock server that outlives
+ * the operator, as a real cluster would) and an operator that can be stopped and started again.
+ */
+public final class Org implements AutoCloseable {
+
+  private final String name;
+  private final EmbeddedApiServer cluster;
+  private final Path kubeconfig;
+  private final KubernetesClient client;
+  private OperatorRuntime operator;
+  private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+  private Org(String name, EmbeddedApiServer cluster, Path kubeconfig) {
+    this.name = name;
+    this.cluster = cluster;
+    this.kubeconfig = kubeconfig;
+    this.client = cluster.newClient(name);
+  }
+
+  /** A new cluster for {@code name} (its namespace is the org's name) with the CRDs installed; no operator yet. */
+  public static Org cluster(String name, Path workdir) {
+    EmbeddedApiServer cluster = EmbeddedApiServer.start(0);
+    Path kubeconfig = workdir.resolve(name + ".kubeconfig");
+    cluster.writeKubeconfig(kubeconfig, name, name);
+    Org org = new Org(name, cluster, kubeconfig);
+    org.client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName(name).endMetadata().build()).create();
+    return org;
+  }
+
+  /** Starts (or restarts) this org's operator against its cluster, through the kubeconfig as in production. */
+  public Org startOperator() {
+    operator = OperatorRuntime.start(settings(), new PrintStream(output, true, StandardCharsets.UTF_8));
+    return this;
+  }
+
+  public OperatorSettings settings() {
+    return new OperatorSettings(name, name, "127.0.0.1", 0, null, 64L << 20, 1L << 20, 0,
+        "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null);
+  }
+
+  public void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public OperatorRuntime operator() {
+    return operator;
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public String output() {
+    return output.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Waits for a condition the operator is expected to bring about. */
+  public static void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for " + what);
+      }
+    }
+    throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    client.close();
+    cluster.close();
+  }
+}
