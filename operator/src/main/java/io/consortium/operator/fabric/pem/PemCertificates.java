@@ -1,4 +1,4 @@
-package io.consortium.operator.fabric.chaincode;
+package io.consortium.operator.fabric.pem;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -18,7 +18,7 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * only (never a private key), and re-encoded canonically (64-column base64, LF line ends) so that
  * a CRLF checkout or a different editor does not change the package bytes.
  */
-final class PemCertificates {
+public final class PemCertificates {
 
   private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----");
   private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
@@ -26,7 +26,7 @@ final class PemCertificates {
   private PemCertificates() {}
 
   /** True when {@code text} holds a PEM private key of any kind (PKCS#8, EC, RSA, encrypted). */
-  static boolean containsPrivateKey(String text) {
+  public static boolean containsPrivateKey(String text) {
     return text != null && PRIVATE_KEY.matcher(text).find();
   }
 
@@ -35,7 +35,7 @@ final class PemCertificates {
    *
    * @param what names the value in messages, e.g. "root_cert"
    */
-  static String canonical(String pem, String what) {
+  public static String canonical(String pem, String what) {
     if (containsPrivateKey(pem)) {
       throw new IllegalArgumentException(
           what + " contains a PEM private key: a package meant to be shared must never carry one");
