@@ -23,6 +23,8 @@ public final class ConnectionProfileRenderer {
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
       .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      // A version "1.0" or an org named "yes" must stay a string for every YAML reader.
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .build());
 

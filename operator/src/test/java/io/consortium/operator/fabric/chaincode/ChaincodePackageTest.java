@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -32,6 +38,53 @@ class ChaincodePackageTest {
     assertThat(org2.id()).isEqualTo(org1.id());
     assertThat(org1.metadata()).isEqualTo(new PackageMetadata("golang", "github.com/x/cc", new PackageLabel("mycc_1.0")));
     assertThat(org1.codePackageSize()).isEqualTo(CODE.length);
+  }
+
+  @Test
+  void aLargePackageOnDiskIsHashedWholeWhileItStreamsThrough(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("large.tar.gz");
+    long codeSize = 24L << 20;
+    Random random = new Random(7);
+    byte[] chunk = new byte[1 << 20];
+    // Written entry by entry and read back as a stream: neither side holds the package in memory.
+    try (OutputStream raw = Files.newOutputStream(file);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(raw))) {
+      TarArchiveEntry metadata = new TarArchiveEntry("metadata.json");
+      metadata.setSize(METADATA.length);
+      tar.putArchiveEntry(metadata);
+      tar.write(METADATA);
+      tar.closeArchiveEntry();
+      TarArchiveEntry code = new TarArchiveEntry("code.tar.gz");
+      code.setSize(codeSize);
+      tar.putArchiveEntry(code);
+      for (long written = 0; written < codeSize; written += chunk.length) {
+        random.nextBytes(chunk);
+        tar.write(chunk);
+      }
+      tar.closeArchiveEntry();
+    }
+    long[] seen = {0};
+
+    ChaincodePackage pkg;
+    try (InputStream in = Files.newInputStream(file)) {
+      pkg = ChaincodePackage.read(in, code -> {
+        byte[] buffer = new byte[8192];
+        for (int n; (n = code.read(buffer)) > 0; ) {
+          seen[0] += n;
+        }
+      });
+    }
+
+    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha256.update(buffer, 0, n);
+      }
+    }
+    assertThat(pkg.id().sha256Hex()).isEqualTo(HexFormat.of().formatHex(sha256.digest()));
+    assertThat(pkg.codePackageSize()).isEqualTo(codeSize);
+    assertThat(seen[0]).isEqualTo(codeSize);
   }
 
   @Test

@@ -119,6 +119,22 @@ class ConnectionProfileRendererTest {
   }
 
   @Test
+  void valuesThatLookLikeNumbersOrBooleansStayStringsInYaml() throws Exception {
+    ConnectionProfile profile = new ConnectionProfile("1.5", "1.0", "yes", "dev",
+        List.of(new ConnectionProfile.Organization("yes", "true", List.of("null"), List.of())),
+        List.of(), List.of(new ConnectionProfile.Peer("null", "grpc://localhost:7051", null, null)), List.of());
+
+    JsonNode yaml = new ObjectMapper(new YAMLFactory()).readTree(ConnectionProfileRenderer.yaml(profile));
+
+    assertThat(yaml.path("name").isTextual()).isTrue();
+    assertThat(yaml.path("version").asText()).isEqualTo("1.0");
+    assertThat(yaml.path("version").isTextual()).isTrue();
+    assertThat(yaml.path("client").path("organization").isTextual()).isTrue();
+    assertThat(yaml.path("organizations").path("yes").path("mspid").isTextual()).isTrue();
+    assertThat(yaml.path("organizations").path("yes").path("peers").get(0).isTextual()).isTrue();
+  }
+
+  @Test
   void aPlainTextEndpointCarriesNoTlsSection() throws Exception {
     ConnectionProfile profile = new ConnectionProfile("dev", "1.0.0", "Org1", "dev",
         List.of(new ConnectionProfile.Organization("Org1", "Org1MSP", List.of("peer0"), List.of())),
