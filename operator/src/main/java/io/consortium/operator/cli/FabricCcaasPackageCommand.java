@@ -6,6 +6,7 @@ import io.consortium.operator.fabric.chaincode.PackageLabel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,9 +21,10 @@ import picocli.CommandLine.Spec;
     name = "ccaas-package",
     mixinStandardHelpOptions = true,
     description = {
-      "Builds a chaincode-as-a-service install package deterministically (same options, same bytes,",
-      "same package ID on any machine) and prints its package ID. Values may be Fabric CCaaS builder",
-      "templates such as {{.peername}}. A private key is never put into the package."
+      "Builds a chaincode-as-a-service install package deterministically (same options, same bytes,"
+          + " same package ID on any machine) and prints its package ID.",
+      "Values may be Fabric CCaaS builder templates such as {{.peername}}. A private key is never put"
+          + " into the package."
     })
 public final class FabricCcaasPackageCommand implements Callable<Integer> {
 
@@ -58,9 +60,11 @@ public final class FabricCcaasPackageCommand implements Callable<Integer> {
         new PackageLabel(label),
         new CcaasConnection(address, dialTimeout, tlsRequired, clientAuthRequired, rootCertPem, "", ""));
     Path absolute = output.toAbsolutePath();
-    Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+    // Written beside the target and moved into place, so a reader never sees half a package; created
+    // with the default permissions (umask), as the package is meant to be shared.
+    Path temp = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     try {
-      Files.write(temp, pkg.bytes());
+      Files.write(temp, pkg.bytes(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(temp);

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
     name = "package-id",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks a chaincode package as Fabric's peer does and prints its package ID, <label>:<sha256 hex>,",
-      "as 'peer lifecycle chaincode calculatepackageid' does. The file is streamed, never loaded whole."
+      "Checks a chaincode package as Fabric's peer does and prints its package ID, <label>:<sha256 hex>,"
+          + " as 'peer lifecycle chaincode calculatepackageid' does.",
+      "The file is streamed, never loaded whole."
     })
 public final class FabricPackageIdCommand implements Callable<Integer> {
 
