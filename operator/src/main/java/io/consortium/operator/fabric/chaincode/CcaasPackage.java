@@ -23,6 +23,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 public record CcaasPackage(byte[] bytes, PackageId id, CcaasConnection connection) {
 
+  public CcaasPackage {
+    bytes = bytes.clone();
+  }
+
   public static final String TYPE = "ccaas";
   public static final String CONNECTION_FILE = "connection.json";
   private static final int MAX_CONNECTION_BYTES = 1 << 20;
@@ -150,6 +154,12 @@ public record CcaasPackage(byte[] bytes, PackageId id, CcaasConnection connectio
     byte[] bytes() {
       return copy.toByteArray();
     }
+  }
+
+  /** The package file's bytes (a copy: the record stays what was built). */
+  @Override
+  public byte[] bytes() {
+    return bytes.clone();
   }
 
   @Override

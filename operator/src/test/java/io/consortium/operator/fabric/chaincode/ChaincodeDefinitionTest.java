@@ -87,6 +87,18 @@ class ChaincodeDefinitionTest {
   }
 
   @Test
+  void theValidationParameterIsTheProtobufWireFormatFabricWrites() {
+    // Hand-derived from Fabric's protos: ApplicationPolicy{1: SignaturePolicyEnvelope{2: rule
+    // NOutOf{n 2, rules [SignedBy 0, SignedBy 1]}, 3: identities [MSPPrincipal{ROLE (0, omitted),
+    // principal MSPRole{"Org1MSP", PEER (3)}}, ... "Org2MSP" ...]}}; a oneof SignedBy(0) is written.
+    String expected = "0a2c" + "120c" + "120a" + "0802" + "12020800" + "12020801"
+        + "1a0d" + "120b" + "0a074f7267314d5350" + "1003"
+        + "1a0d" + "120b" + "0a074f7267324d5350" + "1003";
+
+    assertThat(HexFormat.of().formatHex(basic().validationParameter())).isEqualTo(expected);
+  }
+
+  @Test
   void approveArgsCarryFabricsDefaultsAndTheMarshalledApplicationPolicy() throws Exception {
     ChaincodeDefinition definition = basic();
     PackageId packageId = PackageId.parse("basic_1.0:" + "ab".repeat(32));
