@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "fabric",
     mixinStandardHelpOptions = true,
     description = "Offline Fabric tools: chaincode package IDs, CCaaS packages, channel config updates, signatures, policies.",
-    subcommands = {})
+    subcommands = {FabricPackageIdCommand.class, FabricCcaasPackageCommand.class})
 public final class FabricCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
