@@ -5,7 +5,8 @@ import io.consortium.operator.controller.PeerPairingReconciler;
 import io.consortium.operator.embedded.EmbeddedApiServer;
 import io.consortium.operator.identity.IdentityStore;
 import io.consortium.operator.identity.InstanceIdentity;
-import io.consortium.operator.mesh.MeshListener;
+import io.consortium.operator.mesh.LinkTiming;
+import io.consortium.operator.mesh.MeshTransport;
 import io.consortium.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -52,7 +53,8 @@ public final class OperatorRuntime implements AutoCloseable {
   private KubernetesClient client;
   private EmbeddedApiServer embedded;
   private HealthServer health;
-  private MeshListener mesh;
+  private MeshTransport mesh;
+  private int meshPort;
   private volatile boolean closed;
   /** Instance IDs pinned by this instance's pairings; the mesh lets only these through. */
   private final Set<String> pinnedPeers = ConcurrentHashMap.newKeySet();
@@ -129,11 +131,12 @@ public final class OperatorRuntime implements AutoCloseable {
     identity = store.loadOrCreate(instanceName, List.of(externalHost));
     LOG.info("Instance {} has ID {}", instanceName, identity.instanceId());
 
-    mesh = MeshListener.bind(settings.meshBindAddress(), settings.meshPort(), identity, pinnedPeers::contains);
+    mesh = new MeshTransport(identity, settings.frameLimit(), LinkTiming.DEFAULT);
     resources.add(mesh);
+    meshPort = mesh.listen(settings.meshBindAddress(), settings.meshPort(), new UnknownPeerGate(pinnedPeers::contains));
     // With --mesh-port 0 the port is known only now.
     String externalUrl = settings.externalUrl() != null && !settings.externalUrl().isBlank()
-        ? settings.externalUrl() : "wss://localhost:" + mesh.port();
+        ? settings.externalUrl() : "wss://localhost:" + meshPort;
     store.publish(identity, instanceName, externalUrl);
     out.println("Instance ID: " + identity.instanceId() + " (kubectl get configmap "
         + IdentityStore.INSTANCE_CONFIGMAP + " -n " + namespace + ")");
@@ -165,7 +168,7 @@ public final class OperatorRuntime implements AutoCloseable {
     resources.add(health);
     operator.start();
     out.println("consortium-operator is running in namespace " + namespace + " (health on :" + health.port()
-        + "/healthz, /readyz, /metrics; peer link on :" + mesh.port() + ")");
+        + "/healthz, /readyz, /metrics; peer link on :" + meshPort + ")");
     out.flush();
   }
 
@@ -255,7 +258,7 @@ public final class OperatorRuntime implements AutoCloseable {
   }
 
   public int meshPort() {
-    return mesh.port();
+    return meshPort;
   }
 
   /** The embedded API server, when {@code --embedded} started one. */

@@ -1,0 +1,86 @@
+package io.consortium.operator.mesh;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+
+/** Turns what happens while dialling into one future: the open link, or why there is none. */
+final class DialOutcome implements LinkHandler {
+
+  private final LinkHandler handler;
+  private final URI url;
+  private final CompletableFuture<LinkConnection> future = new CompletableFuture<>();
+
+  DialOutcome(LinkHandler handler, URI url) {
+    this.handler = handler;
+    this.url = url;
+  }
+
+  CompletableFuture<LinkConnection> future() {
+    return future;
+  }
+
+  void fail(LinkFailure failure) {
+    future.completeExceptionally(failure);
+  }
+
+  ChannelInboundHandlerAdapter tlsWatcher() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
+          String message = rootMessage(completion.cause());
+          fail(message.contains("PinMismatch")
+              ? new LinkFailure("PinMismatch", "the peer at " + url + " did not present the pinned key: " + message)
+              : new LinkFailure("HandshakeFailed", "TLS with " + url + " failed: " + message));
+          ctx.close();
+          return;
+        }
+        super.userEventTriggered(ctx, event);
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String message = rootMessage(cause);
+        fail(message.contains("PinMismatch")
+            ? new LinkFailure("PinMismatch", "the peer at " + url + " did not present the pinned key: " + message)
+            : new LinkFailure("HandshakeFailed", "link to " + url + " failed: " + message));
+        ctx.close();
+      }
+    };
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  @Override
+  public void onOpen(LinkConnection link) {
+    if (future.complete(link)) {
+      handler.onOpen(link);
+    } else {
+      link.close("dial abandoned");
+    }
+  }
+
+  @Override
+  public void onText(LinkConnection link, String text) {
+    handler.onText(link, text);
+  }
+
+  @Override
+  public void onBinary(LinkConnection link, byte[] data) {
+    handler.onBinary(link, data);
+  }
+
+  @Override
+  public void onClose(LinkConnection link, String reason) {
+    handler.onClose(link, reason);
+  }
+}
