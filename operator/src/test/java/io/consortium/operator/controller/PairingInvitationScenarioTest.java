@@ -1,0 +1,173 @@
+package io.consortium.operator.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.consortium.operator.api.v1alpha1.PeerPairing;
+import io.consortium.operator.api.v1alpha1.PeerPairingSpec;
+import io.consortium.operator.api.v1alpha1.spec.Condition;
+import io.consortium.operator.api.v1alpha1.spec.InvitationAcceptance;
+import io.consortium.operator.api.v1alpha1.spec.InvitationRequest;
+import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
+import io.consortium.operator.api.v1alpha1.spec.PairingRole;
+import io.consortium.operator.api.v1alpha1.spec.PairingState;
+import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
+import io.consortium.operator.identity.Invitation;
+import io.consortium.operator.identity.Invitations;
+import io.consortium.operator.status.Conditions;
+import io.consortium.operator.testing.Org;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Org1 invites Org2: the invitation as each side's operator handles it, each on its own cluster. */
+class PairingInvitationScenarioTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path workdir;
+  Org org1;
+  Org org2;
+
+  @BeforeEach
+  void start() {
+    org1 = Org.cluster("org1", workdir).startOperator();
+    org2 = Org.cluster("org2", workdir).startOperator();
+  }
+
+  @AfterEach
+  void stop() {
+    org2.close();
+    org1.close();
+  }
+
+  @Test
+  void org1_invites_org2_and_org2_verifies_the_invitation_and_pins_org1s_key() throws Exception {
+    org1.client().resource(inviting("org2", "24h")).create();
+    Org.await("org1's invitation", WAIT, () -> phase(org1, "org2") == PairingPhase.Invited);
+
+    PeerPairing atOrg1 = pairing(org1, "org2");
+    assertThat(atOrg1.getStatus().role).isEqualTo(PairingRole.Inviter);
+    assertThat(atOrg1.getStatus().invitation.redemptions).isZero();
+    assertThat(atOrg1.getStatus().invitation.maxRedemptions).isEqualTo(1);
+    assertThat(atOrg1.getStatus().localInstanceId).isEqualTo(org1.operator().identity().instanceId());
+    String jws = invitationOf(org1, atOrg1.getStatus().invitation.secretName);
+    Invitation invitation = Invitations.verify(jws, Clock.systemUTC());
+    assertThat(invitation.issuer()).isEqualTo(org1.operator().identity().instanceId());
+    assertThat(invitation.id()).isEqualTo(atOrg1.getStatus().invitation.id);
+
+    handOver(jws, org2);
+    org2.client().resource(accepting("org1")).create();
+    Org.await("org2 to check the invitation", WAIT, () -> phase(org2, "org1") == PairingPhase.Connecting);
+
+    PeerPairing atOrg2 = pairing(org2, "org1");
+    assertThat(atOrg2.getStatus().role).isEqualTo(PairingRole.Invitee);
+    assertThat(atOrg2.getStatus().peer.instanceId).isEqualTo(org1.operator().identity().instanceId());
+    assertThat(atOrg2.getStatus().peer.name).isEqualTo("org1");
+    assertThat(atOrg2.getStatus().peer.url).startsWith("wss://");
+    assertThat(condition(atOrg2, PeerPairingReconciler.CONDITION_INVITATION).reason).isEqualTo("InvitationVerified");
+  }
+
+  @Test
+  void org2_refuses_a_tampered_invitation_and_says_which_check_failed() {
+    org1.client().resource(inviting("org2", "24h")).create();
+    Org.await("org1's invitation", WAIT, () -> phase(org1, "org2") == PairingPhase.Invited);
+    String jws = invitationOf(org1, "org2-invitation");
+    String[] parts = jws.split("\\.");
+    String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+        .replace("\"maxRedemptions\":1", "\"maxRedemptions\":50");
+    handOver(parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+        + "." + parts[2], org2);
+
+    org2.client().resource(accepting("org1")).create();
+    Org.await("org2 to refuse it", WAIT, () -> phase(org2, "org1") == PairingPhase.Failed);
+
+    Condition refused = condition(pairing(org2, "org1"), PeerPairingReconciler.CONDITION_INVITATION);
+    assertThat(refused.reason).isEqualTo("InvitationInvalid");
+    assertThat(refused.message).contains("signature does not verify");
+    assertThat(pairing(org2, "org1").getStatus().peer).as("nothing was pinned").isNull();
+    Org.await("an Event on org2's pairing", WAIT, () -> org2.client().v1().events().list().getItems().stream()
+        .anyMatch(e -> "InvitationInvalid".equals(e.getReason()) && "org1".equals(e.getInvolvedObject().getName())));
+  }
+
+  @Test
+  void an_invitation_that_expired_unredeemed_shows_invitation_expired_on_both_sides() {
+    org1.client().resource(inviting("org2", "2s")).create();
+    Org.await("org1's invitation", WAIT, () -> phase(org1, "org2") == PairingPhase.Invited);
+    handOver(invitationOf(org1, "org2-invitation"), org2);
+
+    Org.await("org1 to mark it expired", WAIT, () -> phase(org1, "org2") == PairingPhase.Failed);
+    assertThat(condition(pairing(org1, "org2"), PeerPairingReconciler.CONDITION_INVITATION).reason)
+        .isEqualTo("InvitationExpired");
+
+    org2.client().resource(accepting("org1")).create();
+    Org.await("org2 to refuse it", WAIT, () -> phase(org2, "org1") == PairingPhase.Failed);
+    assertThat(condition(pairing(org2, "org1"), PeerPairingReconciler.CONDITION_INVITATION).reason)
+        .isEqualTo("InvitationExpired");
+  }
+
+  @Test
+  void revoking_an_unredeemed_invitation_withdraws_it() {
+    org1.client().resource(inviting("org2", "24h")).create();
+    Org.await("org1's invitation", WAIT, () -> phase(org1, "org2") == PairingPhase.Invited);
+
+    PeerPairing revoke = pairing(org1, "org2");
+    revoke.getSpec().state = PairingState.Revoked;
+    org1.client().resource(revoke).update();
+
+    Org.await("the pairing to be revoked", WAIT, () -> phase(org1, "org2") == PairingPhase.Revoked);
+    assertThat(org1.client().secrets().withName("org2-invitation").get()).isNull();
+  }
+
+  static PeerPairing inviting(String name, String expiresIn) {
+    PeerPairing pairing = new PeerPairing();
+    pairing.getMetadata().setName(name);
+    pairing.setSpec(new PeerPairingSpec());
+    pairing.getSpec().invite = new InvitationRequest();
+    pairing.getSpec().invite.expiresIn = expiresIn;
+    return pairing;
+  }
+
+  static PeerPairing accepting(String name) {
+    PeerPairing pairing = new PeerPairing();
+    pairing.getMetadata().setName(name);
+    pairing.setSpec(new PeerPairingSpec());
+    pairing.getSpec().accept = new InvitationAcceptance();
+    pairing.getSpec().accept.invitationSecretRef = new SecretKeyRef("invitation-from-org1", null);
+    return pairing;
+  }
+
+  /** What a person does between the two clusters: copy the invitation into a Secret on the other side. */
+  private static void handOver(String jws, Org to) {
+    Secret secret = new SecretBuilder().withNewMetadata().withName("invitation-from-org1").endMetadata()
+        .withData(Map.of("invitation", Base64.getEncoder().encodeToString(jws.getBytes(StandardCharsets.UTF_8))))
+        .build();
+    to.client().secrets().resource(secret).create();
+  }
+
+  private static String invitationOf(Org org, String secretName) {
+    Secret secret = org.client().secrets().withName(secretName).get();
+    return new String(Base64.getDecoder().decode(secret.getData().get("invitation")), StandardCharsets.UTF_8);
+  }
+
+  private static PeerPairing pairing(Org org, String name) {
+    return org.client().resources(PeerPairing.class).withName(name).get();
+  }
+
+  private static PairingPhase phase(Org org, String name) {
+    PeerPairing pairing = pairing(org, name);
+    return pairing == null || pairing.getStatus() == null ? null : pairing.getStatus().phase;
+  }
+
+  private static Condition condition(PeerPairing pairing, String type) {
+    return Conditions.find(pairing.getStatus().conditions, type).orElseThrow();
+  }
+}
