@@ -32,8 +32,10 @@ public sealed interface VoteStatus {
 
     @Override
     public String describe() {
+      // A vote counts when its validator proposes a block: enough voters may still be waiting.
+      String waiting = cast >= needed ? "; waiting for them to propose blocks" : "";
       return "pending: " + cast + " of the needed " + needed
-          + " votes cast by validators this node knows of (" + change + ")";
+          + " votes cast by validators this node knows of (" + change + ")" + waiting;
     }
   }
 
