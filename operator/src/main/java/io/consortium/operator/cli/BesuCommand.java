@@ -10,7 +10,17 @@ import picocli.CommandLine.Command;
     name = "besu",
     mixinStandardHelpOptions = true,
     description = "Offline Besu tools: node addresses and enodes, QBFT extra data and genesis, validator votes.",
-    subcommands = {})
+    subcommands = {
+      BesuAddressCommand.class,
+      BesuEnodeCommand.class,
+      BesuExtraDataCommand.class,
+      BesuDecodeExtraDataCommand.class,
+      BesuGenesisCommand.class,
+      BesuNetworkCommand.class,
+      BesuNodeFilesCommand.class,
+      BesuVoteStatusCommand.class,
+      BesuVoteCommand.class
+    })
 public final class BesuCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
