@@ -62,7 +62,8 @@ public final class NodeIdentity {
       throw new IllegalArgumentException(
           "public key has "
               + raw.length
-              + " bytes, expected 64 (or 65 starting with 04); compressed keys are not accepted");
+              + (raw.length == 1 ? " byte" : " bytes")
+              + ", expected 64 (or 65 starting with 04); compressed keys are not accepted");
     }
     requireOnCurve(xy);
     return new NodeIdentity(xy);

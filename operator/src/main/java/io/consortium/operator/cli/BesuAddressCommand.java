@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
     name = "address",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a node's address (0x, lowercase) on the first line and its enode ID on the second,",
-      "from its public key or its Besu key file (like 'besu public-key export-address')."
+      "Print a node's address and enode ID.",
+      "The address (0x, lowercase) is on the first line, the enode ID (128 hex) on the second;",
+      "from the public key, or from the Besu key file (only the public key derived is used)."
     })
 public final class BesuAddressCommand implements Callable<Integer> {
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "besu",
     mixinStandardHelpOptions = true,
-    description = "Offline Besu tools: node addresses and enodes, QBFT extra data and genesis, validator votes.",
+    description = "Besu tools: node addresses and enodes, QBFT extraData and genesis, network definitions, validator votes (all offline except 'vote').",
     subcommands = {
       BesuAddressCommand.class,
       BesuEnodeCommand.class,

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
     name = "enode",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the enode URL of a node at HOST:PORT, or with --check validate an enode URL",
-      "and print it as Besu writes it with the node's address."
+      "Print a node's enode URL, or check one.",
+      "With a key, --host and --port: the URL the node advertises. With --check: the URL as",
+      "Besu writes it and the node's address, or the reason it is malformed."
     })
 public final class BesuEnodeCommand implements Callable<Integer> {
 

@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
     name = "extra-data",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the 0x hex genesis extraData for the validators, as 'besu rlp encode",
-      "--type=QBFT_EXTRA_DATA' (or IBFT_EXTRA_DATA) does. Validators are sorted ascending so",
-      "every organization gets the same bytes; --keep-order encodes them as given, like Besu."
+      "Print the genesis extraData for a validator set.",
+      "The 0x hex is what 'besu rlp encode --type=QBFT_EXTRA_DATA' (or IBFT_EXTRA_DATA) writes.",
+      "Validators are sorted ascending so every organization gets the same bytes;",
+      "--keep-order encodes them in the order given, as Besu's tool does."
     })
 public final class BesuExtraDataCommand implements Callable<Integer> {
 

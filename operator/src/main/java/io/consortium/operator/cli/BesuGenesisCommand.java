@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
     name = "genesis",
     mixinStandardHelpOptions = true,
     description = {
-      "Write a QBFT genesis.json. The same inputs give the same bytes (and so the same genesis",
-      "hash) in every organization; the SHA-256 printed lets organizations compare."
+      "Write a QBFT genesis.json.",
+      "The same inputs give the same bytes (so the same genesis hash) in every organization;",
+      "the SHA-256 printed lets organizations compare."
     })
 public final class BesuGenesisCommand implements Callable<Integer> {
 

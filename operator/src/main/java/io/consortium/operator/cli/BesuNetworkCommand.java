@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
     name = "network",
     mixinStandardHelpOptions = true,
     description = {
-      "Write the network definition (chain ID, exact genesis bytes, bootnodes, validators,",
-      "each organization's enodes) as the JSON NetworkShare carries."
+      "Write the network definition NetworkShare carries.",
+      "JSON of the chain ID, the exact genesis bytes (base64), bootnodes, validators and",
+      "each organization's enodes."
     })
 public final class BesuNetworkCommand implements Callable<Integer> {
 

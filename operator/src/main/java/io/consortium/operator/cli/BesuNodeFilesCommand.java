@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
     name = "node-files",
     mixinStandardHelpOptions = true,
     description = {
-      "From a network definition, write genesis.json, static-nodes.json and",
-      "permissions_config.toml (nodes-allowlist) for the nodes of one organization."
+      "Write one organization's node files from a network definition.",
+      "genesis.json (the exact bytes), static-nodes.json (the other organizations' nodes) and",
+      "permissions_config.toml (nodes-allowlist)."
     })
 public final class BesuNodeFilesCommand implements Callable<Integer> {
 

@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
     name = "vote-status",
     mixinStandardHelpOptions = true,
     description = {
-      "Say whether a validator change is applied, pending (with the votes cast of those",
-      "needed: more than half of the current validators) or cannot apply."
+      "Say where a validator change stands.",
+      "Applied, pending (votes cast of those needed: more than half of the current",
+      "validators) or cannot apply."
     })
 public final class BesuVoteStatusCommand implements Callable<Integer> {
 
