@@ -116,8 +116,8 @@ public record EnodeUrl(String nodeId, String host, int port, Integer discoveryPo
       throw new IllegalArgumentException("enode URL has an empty host");
     }
     if (host.startsWith("[")) {
-      String literal = host.substring(1, host.length() - 1);
-      if (!host.endsWith("]") || literal.isEmpty() || !literal.matches("[0-9a-fA-F:.]+") || !literal.contains(":")) {
+      String literal = host.length() >= 2 && host.endsWith("]") ? host.substring(1, host.length() - 1) : "";
+      if (literal.isEmpty() || !literal.matches("[0-9a-fA-F:.]+") || !literal.contains(":")) {
         throw new IllegalArgumentException("enode URL host '" + host + "' is not an IPv6 address");
       }
       try {

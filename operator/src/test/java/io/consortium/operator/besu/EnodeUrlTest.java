@@ -38,6 +38,14 @@ class EnodeUrlTest {
     assertThat(EnodeUrl.parse("enode://" + ID + "@[::1]:30303").host()).isEqualTo("[::1]");
   }
 
+  @Test
+  void aUrlBuiltInCodeIsCheckedLikeAParsedOne() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EnodeUrl(ID, "[", 30303, null))
+        .hasMessageContaining("is not an IPv6 address");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EnodeUrl(ID, "10.0.0.1", 30303, 70000))
+        .hasMessageContaining("discovery port 70000 is outside 1-65535");
+  }
+
   @ParameterizedTest(name = "refused: {1}")
   @CsvSource(
       delimiter = '|',
@@ -61,6 +69,7 @@ class EnodeUrlTest {
         "enode://ID@[zz]:30303|is not an IPv6 address",
         "enode://ID@bad_host:30303|neither an IP address nor a DNS name",
         "enode://ID@:30303|empty host",
+        "enode://ID@[]:30303|is not an IPv6 address",
       })
   void malformedUrlsAreRefusedWithTheirReason(String url, String reason) {
     String offCurve = ID.substring(0, 127) + "9";

@@ -286,6 +286,26 @@ class ValidatorVoteClientTest {
   }
 
   @Test
+  void anAnswerThatIsNotJsonRpcIsMalformed() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] body = "<html>proxy error</html>".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try (ValidatorVoteClient client = clientOf(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))) {
+      assertThatThrownBy(client::validatorsAtLatestBlock)
+          .isInstanceOfSatisfying(BesuNodeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_RESPONSE))
+          .hasMessageContaining("unexpected answer to qbft_getValidatorsByBlockNumber");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void aUrlThatIsNotHttpIsRefusedBeforeAnyCall() {
     assertThatThrownBy(() -> clientOf(URI.create("ws://127.0.0.1:8546")))
         .hasMessageContaining("must be http:// or https://");
