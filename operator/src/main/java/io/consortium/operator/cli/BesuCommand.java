@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       BesuExtraDataCommand.class,
       BesuDecodeExtraDataCommand.class,
       BesuGenesisCommand.class,
+      BesuReadGenesisCommand.class,
       BesuNetworkCommand.class,
       BesuNodeFilesCommand.class,
       BesuVoteStatusCommand.class,

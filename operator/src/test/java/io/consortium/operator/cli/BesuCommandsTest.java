@@ -113,6 +113,11 @@ class BesuCommandsTest {
     assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
     JsonNode json = new ObjectMapper().readTree(a.toFile());
     assertThat(json.get("extraData").asText()).isEqualTo(BESU_QBFT);
+    assertThat(run("besu", "read-genesis", a.toString()).out().lines().toList())
+        .containsExactly("chainId: 1337", "consensus: qbft", "blockperiodseconds: 5", "epochlength: 100",
+            "requesttimeoutseconds: 10", "berlinBlock: 0", "validators:",
+            "0xd5feb0fc5a54a89f97aeb34c3df15397c19f6dd2", "0xd6a9a4c886eb008ac307abdc1f38745c1dd13a88");
+    assertOneLineError(run("besu", "read-genesis", alloc.toString()), "genesis has no config object");
     assertThat(json.at("/config/qbft/blockperiodseconds").asInt()).isEqualTo(5);
     assertThat(json.at("/alloc/fe3b557e8fb62b89f4916b721be55ceb828dbd73/balance").asText()).isEqualTo("0xad78ebc5ac6200000");
     assertOneLineError(
@@ -213,7 +218,7 @@ class BesuCommandsTest {
     Run r = run("besu", "--help");
     assertThat(r.code()).isZero();
     assertThat(r.out())
-        .contains("address", "enode", "extra-data", "decode-extra-data", "genesis", "network", "node-files",
+        .contains("address", "enode", "extra-data", "decode-extra-data", "genesis", "read-genesis", "network", "node-files",
             "vote-status", "vote");
   }
 }
