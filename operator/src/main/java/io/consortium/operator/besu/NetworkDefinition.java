@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +17,8 @@ import org.web3j.utils.Numeric;
  * What NetworkShare carries from one organization to another for a Besu network: the chain ID,
  * the exact genesis bytes (every org must start from the same bytes to get the same genesis hash),
  * bootnodes, the validators, and the node endpoints each organization advertises. Public material
- * only. Jackson writes {@code genesis} as base64, so the bytes survive a custom resource unchanged.
+ * only. {@code genesis} is the file's bytes in base64 (a plain string, so a custom resource schema
+ * sees a string), which keeps the bytes unchanged through JSON.
  *
  * <p>On construction the genesis is read and checked against the rest: its chain ID, and the
  * validators in its extraData (the validators at block 0; later votes may change the live set, so
@@ -25,19 +26,25 @@ import org.web3j.utils.Numeric;
  */
 public record NetworkDefinition(
     long chainId,
-    byte[] genesis,
+    String genesis,
     List<String> bootnodes,
     List<String> validators,
     List<OrganizationNodes> organizations) {
 
   public NetworkDefinition {
-    if (genesis == null || genesis.length == 0) {
+    if (genesis == null || genesis.isBlank()) {
       throw new IllegalArgumentException("network definition has no genesis");
     }
-    genesis = genesis.clone();
+    byte[] genesisBytes;
+    try {
+      genesisBytes = Base64.getDecoder().decode(genesis.strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("network definition genesis is not base64");
+    }
+    genesis = Base64.getEncoder().encodeToString(genesisBytes);
     BftGenesis parsed;
     try {
-      parsed = BftGenesis.parse(genesis);
+      parsed = BftGenesis.parse(genesisBytes);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("network definition genesis is unusable: " + e.getMessage());
     }
@@ -86,7 +93,7 @@ public record NetworkDefinition(
     BftGenesis parsed = BftGenesis.parse(genesis);
     return new NetworkDefinition(
         parsed.chainId(),
-        genesis,
+        Base64.getEncoder().encodeToString(genesis),
         bootnodes,
         parsed.validators().stream().map(NodeAddress::hex).toList(),
         organizations);
@@ -95,22 +102,23 @@ public record NetworkDefinition(
   /** The genesis as read (chain ID, consensus options, validators at block 0). */
   @JsonIgnore
   public BftGenesis genesisContent() {
-    return BftGenesis.parse(genesis);
+    return BftGenesis.parse(genesisBytes());
+  }
+
+  /** The exact genesis.json bytes to give the nodes. */
+  @JsonIgnore
+  public byte[] genesisBytes() {
+    return Base64.getDecoder().decode(genesis);
   }
 
   /** Hex SHA-256 of the genesis bytes: two organizations compare this to know they hold the same. */
   @JsonIgnore
   public String genesisSha256() {
     try {
-      return Numeric.toHexStringNoPrefix(MessageDigest.getInstance("SHA-256").digest(genesis));
+      return Numeric.toHexStringNoPrefix(MessageDigest.getInstance("SHA-256").digest(genesisBytes()));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  @Override
-  public byte[] genesis() {
-    return genesis.clone();
   }
 
   /**
@@ -175,21 +183,6 @@ public record NetworkDefinition(
           "organization " + org + " is not part of this network definition (known: "
               + organizations.stream().map(OrganizationNodes::organization).toList() + ")");
     }
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof NetworkDefinition other
-        && chainId == other.chainId
-        && Arrays.equals(genesis, other.genesis)
-        && bootnodes.equals(other.bootnodes)
-        && validators.equals(other.validators)
-        && organizations.equals(other.organizations);
-  }
-
-  @Override
-  public int hashCode() {
-    return Long.hashCode(chainId) * 31 + Arrays.hashCode(genesis) + validators.hashCode();
   }
 
   @Override

@@ -47,7 +47,7 @@ public final class BesuNodeFilesCommand implements Callable<Integer> {
     byte[] staticNodes = definition.staticNodesFor(org);
     byte[] permissions = definition.permissionsConfigFor(org);
     Files.createDirectories(outputDir);
-    Files.write(outputDir.resolve("genesis.json"), definition.genesis());
+    Files.write(outputDir.resolve("genesis.json"), definition.genesisBytes());
     Files.write(outputDir.resolve("static-nodes.json"), staticNodes);
     Files.write(outputDir.resolve("permissions_config.toml"), permissions);
     spec.commandLine().getOut().println(
