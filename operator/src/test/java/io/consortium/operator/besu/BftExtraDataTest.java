@@ -164,7 +164,10 @@ class BftExtraDataTest {
     // Truncated: the last seal list byte is missing.
     String truncated = BESU_OPERATOR_QBFT_EXTRA_DATA.substring(0, BESU_OPERATOR_QBFT_EXTRA_DATA.length() - 2);
     assertThatThrownBy(() -> BftExtraData.decodeHex(BftConsensus.QBFT, truncated))
-        .isInstanceOf(IllegalArgumentException.class);
+        .hasMessage("extraData is not valid RLP");
+    // One byte too many after the list.
+    assertThatThrownBy(() -> BftExtraData.decodeHex(BftConsensus.QBFT, BESU_OPERATOR_QBFT_EXTRA_DATA + "00"))
+        .hasMessage("extraData is not one RLP list");
     // A QBFT round written with a leading zero byte is not Besu's scalar.
     BftExtraData zeroRound = BftExtraData.forGenesis(List.of(small(1)));
     String hex = zeroRound.toHex(BftConsensus.QBFT).replace("c080c0", "c08100c0");
@@ -176,7 +179,7 @@ class BftExtraDataTest {
                 BftExtraData.decodeHex(
                     BftConsensus.QBFT,
                     relength(zeroRound.toHex(BftConsensus.QBFT).replace("d594" + "00".repeat(19) + "01", "d493" + "00".repeat(18) + "01"))))
-        .hasMessageContaining("20");
+        .hasMessage("extraData names a validator of 19 bytes, an address is 20");
   }
 
   @Test
