@@ -9,8 +9,19 @@ import picocli.CommandLine.Command;
 @Command(
     name = "besu",
     mixinStandardHelpOptions = true,
-    description = "Offline Besu tools: node addresses and enodes, QBFT extra data and genesis, validator votes.",
-    subcommands = {})
+    description = "Besu tools: node addresses and enodes, QBFT extraData and genesis, network definitions, validator votes (all offline except 'vote').",
+    subcommands = {
+      BesuAddressCommand.class,
+      BesuEnodeCommand.class,
+      BesuExtraDataCommand.class,
+      BesuDecodeExtraDataCommand.class,
+      BesuGenesisCommand.class,
+      BesuReadGenesisCommand.class,
+      BesuNetworkCommand.class,
+      BesuNodeFilesCommand.class,
+      BesuVoteStatusCommand.class,
+      BesuVoteCommand.class
+    })
 public final class BesuCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
