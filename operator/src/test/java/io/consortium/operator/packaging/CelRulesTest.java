@@ -8,6 +8,8 @@ import dev.cel.common.types.SimpleType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -124,6 +126,37 @@ class CelRulesTest {
     JsonNode schema = CrdSchema.forKind(rule.kind()).schemaAt(rule.path());
     assertThat(evaluate(rule, schema, c.passing(), c.passingOld())).as("passing object for %s", rule).isEqualTo(true);
     assertThat(evaluate(rule, schema, c.failing(), c.failingOld())).as("failing object for %s", rule).isEqualTo(false);
+  }
+
+  @Test
+  void everyRuleHasAMessageAndReasonTheApiServerAccepts() {
+    // The API server refuses a CRD whose rule message has a line break or whose reason is not one of these.
+    Set<String> reasons = Set.of("FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate");
+    for (ObjectNode crd : ProjectFiles.generatedCrdTrees()) {
+      crd.findValues("x-kubernetes-validations").forEach(list -> list.forEach(rule -> {
+        assertThat(rule.path("message").asText()).as("message of %s", rule.path("rule")).isNotBlank().doesNotContain("\n");
+        if (rule.has("reason")) {
+          assertThat(reasons).contains(rule.path("reason").asText());
+        }
+      }));
+    }
+  }
+
+  @Test
+  void everyDefaultInTheCrdsIsValidForItsField() {
+    // A real API server refuses a CRD whose default does not validate against its own schema.
+    int checked = 0;
+    for (CrdSchema crd : CrdSchema.all()) {
+      List<JsonNode> withDefault = crd.openApiSchema.findParents("default");
+      for (JsonNode field : withDefault) {
+        JsonNode schema = CrdSchema.toJsonSchema(field, true);
+        var validator = com.networknt.schema.JsonSchemaFactory.getInstance(com.networknt.schema.SpecVersion.VersionFlag.V4)
+            .getSchema(schema);
+        assertThat(validator.validate(field.get("default"))).as("default %s in %s", field.get("default"), crd.kind).isEmpty();
+        checked++;
+      }
+    }
+    assertThat(checked).as("defaults found in the CRDs (InvitationRequest, ProposalPolicy, ... have some)").isGreaterThan(5);
   }
 
   @Test
