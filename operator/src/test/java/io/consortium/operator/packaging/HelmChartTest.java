@@ -308,11 +308,23 @@ class HelmChartTest {
   @Test
   void valuesThatCannotWorkAreRefusedWithTheReason() {
     assertThatThrownBy(() -> render(t -> t.set("operator.meshPort", 443)))
-        .hasMessageContaining("operator.meshPort must be between 1024 and 65535");
+        .hasMessageContaining("operator.meshPort: Must be greater than or equal to 1024");
     assertThatThrownBy(() -> render(t -> t.set("replicaCount", 2).set("operator.leaderElection", false)))
         .hasMessageContaining("needs operator.leaderElection: true");
     assertThatThrownBy(() -> render(t -> t.set("operator.externalUrl", "https://org1.example.com")))
-        .hasMessageContaining("operator.externalUrl must look like wss://HOST:PORT");
+        .hasMessageContaining("operator.externalUrl");
+  }
+
+  @Test
+  void valuesOfTheWrongTypeOrMisspelledFlagsAreRefusedByTheSchema() {
+    assertThatThrownBy(() -> render(t -> t.set("operator.leaderElection", "maybe")))
+        .hasMessageContaining("leaderElection");
+    assertThatThrownBy(() -> render(t -> t.set("operator.meshport", 9443)))
+        .hasMessageContaining("meshport");
+    assertThatThrownBy(() -> render(t -> t.set("operator.maxShareSize", "lots")))
+        .hasMessageContaining("maxShareSize");
+    assertThatThrownBy(() -> render(t -> t.set("admissionPolicy.validationActions[0]", "Allow")))
+        .hasMessageContaining("validationActions");
   }
 
   @Test
