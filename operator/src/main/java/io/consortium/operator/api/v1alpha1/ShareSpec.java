@@ -2,6 +2,7 @@ package io.consortium.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.consortium.operator.api.v1alpha1.spec.ShareOrigin;
 import io.fabric8.generator.annotation.Size;
@@ -43,6 +44,10 @@ public abstract class ShareSpec {
   @JsonPropertyDescription("When the share expires on both sides (RFC 3339). Undecided recipients then go Expired.")
   public String expiresAt;
 
+  // @JsonProperty is needed: without it the @JsonIgnore on isRevoked() hides the whole "revoked"
+  // property from Jackson, so the CRD had no spec.revoked (and a real API server refused the CRD,
+  // whose CEL rule selects self.revoked).
+  @JsonProperty("revoked")
   @JsonPropertyDescription("Outgoing: true revokes the share at every recipient; what they accepted is kept and marked Revoked.")
   public Boolean revoked;
 
