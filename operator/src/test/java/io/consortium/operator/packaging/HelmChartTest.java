@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
-import io.consortium.operator.api.CrdGeneration;
+import io.consortium.operator.api.Kinds;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /** The Helm chart, linted and rendered by real Helm (helm-java), and the objects it renders. */
 class HelmChartTest {
 
-  static final List<String> PLURALS = CrdGeneration.KINDS.stream().map(HasMetadata::getPlural).toList();
+  static final List<String> PLURALS = Kinds.ALL.stream().map(HasMetadata::getPlural).toList();
   static final List<String> SHARE_PLURALS = List.of("keyshares", "networkshares", "chaincodeshares", "configproposals");
 
   static List<HasMetadata> render(UnaryOperator<TemplateCommand> values) throws Exception {

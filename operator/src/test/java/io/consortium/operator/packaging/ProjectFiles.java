@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.consortium.operator.api.CrdGeneration;
+import io.consortium.operator.api.Kinds;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -55,8 +55,8 @@ final class ProjectFiles {
 
   static List<Path> generatedCrdFiles() {
     List<Path> files = list(generatedCrds(), ".consortium.io-v1.yml");
-    if (files.size() != CrdGeneration.KINDS.size()) {
-      throw new IllegalStateException("expected " + CrdGeneration.KINDS.size() + " generated CRDs in " + generatedCrds()
+    if (files.size() != Kinds.ALL.size()) {
+      throw new IllegalStateException("expected " + Kinds.ALL.size() + " generated CRDs in " + generatedCrds()
           + ", found " + files.size() + ": run the build through process-classes first");
     }
     return files;

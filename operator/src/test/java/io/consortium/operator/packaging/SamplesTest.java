@@ -3,7 +3,7 @@ package io.consortium.operator.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.consortium.operator.api.CrdGeneration;
+import io.consortium.operator.api.Kinds;
 import io.consortium.operator.api.v1alpha1.Share;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
@@ -26,7 +26,7 @@ class SamplesTest {
   void theSampleConsortiumHasEveryKindAndThreeOrganizations() {
     List<String> kinds = Samples.all().stream().map(Samples.Sample::kind).distinct().toList();
     assertThat(kinds).containsExactlyInAnyOrderElementsOf(
-        CrdGeneration.KINDS.stream().map(HasMetadata::getKind).toList());
+        Kinds.ALL.stream().map(HasMetadata::getKind).toList());
     assertThat(Samples.all().stream().map(s -> s.file().getParent().getFileName().toString()).distinct())
         .containsExactlyInAnyOrder("org1", "org2", "org3");
   }
@@ -50,7 +50,7 @@ class SamplesTest {
   @ParameterizedTest(name = "{0} reads into the Java model")
   @MethodSource("samples")
   void everySampleReadsIntoTheModel(Samples.Sample sample) throws Exception {
-    Class<? extends HasMetadata> type = CrdGeneration.KINDS.stream()
+    Class<? extends HasMetadata> type = Kinds.ALL.stream()
         .filter(k -> HasMetadata.getKind(k).equals(sample.kind())).findFirst().orElseThrow();
     HasMetadata typed = ProjectFiles.SERIALIZATION.unmarshal(ProjectFiles.JSON.writeValueAsString(sample.resource()), type);
     assertThat(typed.getMetadata().getName()).isEqualTo(sample.name());
