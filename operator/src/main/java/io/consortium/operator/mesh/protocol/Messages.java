@@ -63,6 +63,10 @@ public final class Messages {
       throw malformed(type, "field " + path(e) + " has the value " + e.getValue()
           + ", which is not a " + e.getTargetType().getSimpleName());
     } catch (MismatchedInputException e) {
+      if (String.valueOf(e.getOriginalMessage()).startsWith("Cannot map `null`")) {
+        // A missing number or flag: Jackson says null cannot go into a primitive.
+        throw malformed(type, "field " + path(e) + " is missing");
+      }
       throw malformed(type, "field " + path(e) + " is not of the expected kind (" + e.getOriginalMessage() + ")");
     } catch (IOException e) {
       throw malformed(type, e.getMessage());

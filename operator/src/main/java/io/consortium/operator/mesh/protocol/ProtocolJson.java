@@ -10,8 +10,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The one JSON configuration of the link, so that what one side writes the other reads back
- * exactly: instants as ISO-8601 text (nanoseconds kept), integers read as longs and decimals as
- * BigDecimal (so a body's numbers compare equal after a round trip), duplicate keys refused (a
+ * exactly: instants as ISO-8601 text (nanoseconds kept), decimals read as
+ * BigDecimal (see {@link Envelope} for why numbers compare equal after a round trip), duplicate keys refused (a
  * signed object must mean one thing), unknown fields ignored (an older peer reads a newer one).
  */
 public final class ProtocolJson {
@@ -21,7 +21,6 @@ public final class ProtocolJson {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.USE_LONG_FOR_INTS)
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
