@@ -1,0 +1,31 @@
+package io.consortium.operator.mesh.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * The one JSON configuration of the link, so that what one side writes the other reads back
+ * exactly: instants as ISO-8601 text (nanoseconds kept), decimals read as
+ * BigDecimal (see {@link Envelope} for why numbers compare equal after a round trip), duplicate keys refused (a
+ * signed object must mean one thing), unknown fields ignored (an older peer reads a newer one).
+ */
+public final class ProtocolJson {
+
+  public static final ObjectMapper MAPPER = JsonMapper.builder()
+      .addModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .build();
+
+  private ProtocolJson() {}
+}

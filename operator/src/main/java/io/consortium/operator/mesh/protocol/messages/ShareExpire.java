@@ -1,0 +1,9 @@
+package io.consortium.operator.mesh.protocol.messages;
+
+/** SHARE_EXPIRE: the share's expiresAt passed on the origin; undecided recipients go Expired. */
+public record ShareExpire(String shareUid) {
+
+  public ShareExpire {
+    Required.text(shareUid, "SHARE_EXPIRE", "shareUid");
+  }
+}
