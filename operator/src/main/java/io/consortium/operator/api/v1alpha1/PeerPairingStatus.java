@@ -34,4 +34,7 @@ public class PeerPairingStatus extends ConsortiumStatus {
 
   @JsonPropertyDescription("When the current link came up (RFC 3339).")
   public String connectedSince;
+
+  @JsonPropertyDescription("The peer's last session epoch; a session that does not start a newer one is a replay and is refused.")
+  public Long peerEpoch;
 }

@@ -1,0 +1,85 @@
+package io.consortium.operator.pairing;
+
+import io.consortium.operator.api.v1alpha1.PeerPairing;
+import io.consortium.operator.api.v1alpha1.PeerPairingStatus;
+import io.consortium.operator.api.v1alpha1.spec.PairingState;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The PeerPairings of this instance, as the link needs them: found by the peer key they pin or the
+ * invitation they issued, and their status changed in one place. Every status write reads the
+ * resource fresh and is serialized per pairing, so the reconciler and the link never overwrite
+ * each other's news; a write that changes nothing is not sent.
+ */
+public final class PairingDirectory {
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+  public PairingDirectory(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  public List<PeerPairing> all() {
+    return client.resources(PeerPairing.class).inNamespace(namespace).list().getItems();
+  }
+
+  public Optional<PeerPairing> get(String name) {
+    return Optional.ofNullable(client.resources(PeerPairing.class).inNamespace(namespace).withName(name).get());
+  }
+
+  /** The pairing that pins this peer key, if any (a revoked one included: the peer must be told). */
+  public Optional<PeerPairing> byPeer(String instanceId) {
+    return all().stream()
+        .filter(p -> p.getStatus() != null && p.getStatus().peer != null
+            && instanceId.equals(p.getStatus().peer.instanceId))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null || state(p) != PairingState.Revoked)
+        .findFirst();
+  }
+
+  /** The inviting pairing that issued this invitation, if it still exists. */
+  public Optional<PeerPairing> byInvitation(String invitationId) {
+    return all().stream()
+        .filter(p -> p.getSpec().invite != null && p.getStatus() != null && p.getStatus().invitation != null
+            && invitationId.equals(p.getStatus().invitation.id))
+        .findFirst();
+  }
+
+  /** Whether any pairing that is not revoked pins this key. */
+  public boolean pins(String instanceId) {
+    return byPeer(instanceId).map(p -> state(p) != PairingState.Revoked).orElse(false);
+  }
+
+  /**
+   * Changes a pairing's status from its freshest version. Returns the status as written, or empty
+   * when the pairing is gone.
+   */
+  public Optional<PeerPairingStatus> update(String name, Consumer<PeerPairingStatus> change) {
+    synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+      PeerPairing fresh = client.resources(PeerPairing.class).inNamespace(namespace).withName(name).get();
+      if (fresh == null) {
+        return Optional.empty();
+      }
+      PeerPairingStatus status = fresh.getStatus() == null ? new PeerPairingStatus() : fresh.getStatus();
+      String before = Serialization.asJson(status);
+      change.accept(status);
+      if (!Objects.equals(before, Serialization.asJson(status))) {
+        fresh.setStatus(status);
+        client.resource(fresh).patchStatus();
+      }
+      return Optional.of(status);
+    }
+  }
+
+  public static PairingState state(PeerPairing pairing) {
+    return pairing.getSpec().state == null ? PairingState.Active : pairing.getSpec().state;
+  }
+}

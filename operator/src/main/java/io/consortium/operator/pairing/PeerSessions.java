@@ -1,0 +1,592 @@
+package io.consortium.operator.pairing;
+
+import io.consortium.operator.api.v1alpha1.PeerPairing;
+import io.consortium.operator.api.v1alpha1.spec.Flow;
+import io.consortium.operator.api.v1alpha1.spec.PairingState;
+import io.consortium.operator.identity.InstanceIdentity;
+import io.consortium.operator.identity.Invitation;
+import io.consortium.operator.identity.InvitationException;
+import io.consortium.operator.identity.Invitations;
+import io.consortium.operator.identity.Pem;
+import io.consortium.operator.mesh.LinkConnection;
+import io.consortium.operator.mesh.LinkFailure;
+import io.consortium.operator.mesh.LinkHandler;
+import io.consortium.operator.mesh.MeshTransport;
+import io.consortium.operator.mesh.protocol.Backoff;
+import io.consortium.operator.mesh.protocol.Envelope;
+import io.consortium.operator.mesh.protocol.EnvelopeCodec;
+import io.consortium.operator.mesh.protocol.MessageType;
+import io.consortium.operator.mesh.protocol.Messages;
+import io.consortium.operator.mesh.protocol.ProtocolError;
+import io.consortium.operator.mesh.protocol.ProtocolException;
+import io.consortium.operator.mesh.protocol.ReplayWindow;
+import io.consortium.operator.mesh.protocol.SendSequence;
+import io.consortium.operator.mesh.protocol.SequenceNumber;
+import io.consortium.operator.mesh.protocol.SignedEnvelope;
+import io.consortium.operator.mesh.protocol.messages.ErrorMessage;
+import io.consortium.operator.mesh.protocol.messages.Hello;
+import io.consortium.operator.mesh.protocol.messages.PairingRevoked;
+import io.consortium.operator.mesh.protocol.messages.Redeem;
+import io.consortium.operator.mesh.protocol.messages.RedeemResult;
+import io.consortium.operator.mesh.protocol.messages.RedemptionRefusal;
+import io.consortium.operator.api.v1alpha1.spec.PeerIdentity;
+import io.consortium.operator.api.v1alpha1.spec.RefusedRedemption;
+import io.consortium.operator.status.Conditions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions over the peer link, one per connected pairing. The invitee dials and opens with
+ * REDEEM (first time) or HELLO; the inviter answers on its listener. Every frame is a signed
+ * envelope checked against the key the TLS handshake proved, and replays are dropped and counted.
+ * Whatever changes a pairing's status goes through the {@link PairingDirectory}; the reconciler
+ * is told by {@code changed} and shows {@link #state(String)}.
+ */
+public final class PeerSessions implements LinkHandler, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PeerSessions.class);
+  private static final int MAX_REFUSED_KEPT = 20;
+
+  private final PairingDirectory directory;
+  private final InstanceIdentity identity;
+  private final String instanceName;
+  private final MeshTransport transport;
+  private final Clock clock;
+  private final long frameLimit;
+  private final Consumer<String> changed;
+  private final Counter replaysDropped;
+  private final Counter framesRefused;
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "peer-sessions");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Sessions by link, and the pairing each established session belongs to. */
+  private final Map<LinkConnection, Session> byLink = new ConcurrentHashMap<>();
+  private final Map<String, Session> byPairing = new ConcurrentHashMap<>();
+  private final Map<String, LinkState> states = new ConcurrentHashMap<>();
+  private final Map<String, Dialer> dialers = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public PeerSessions(PairingDirectory directory, InstanceIdentity identity, String instanceName,
+      MeshTransport transport, long frameLimit, Clock clock, MeterRegistry metrics, Consumer<String> changed) {
+    this.directory = directory;
+    this.identity = identity;
+    this.instanceName = instanceName;
+    this.transport = transport;
+    this.frameLimit = frameLimit;
+    this.clock = clock;
+    this.changed = changed;
+    this.replaysDropped = Counter.builder("consortium_link_replayed_frames_dropped_total")
+        .description("Frames dropped because their (epoch, seq) was not newer than the last accepted").register(metrics);
+    this.framesRefused = Counter.builder("consortium_link_frames_refused_total")
+        .description("Frames refused: bad signature, wrong sender, malformed, unknown type").register(metrics);
+  }
+
+  /** One session: a link, whose it is, and both directions' sequence state. */
+  private final class Session {
+    final LinkConnection link;
+    volatile String pairing;
+    volatile SendSequence sending = new SendSequence(clock.millis());
+    final ReplayWindow receiving = new ReplayWindow();
+    volatile boolean established;
+    volatile Redeem redeemSent;
+
+    Session(LinkConnection link) {
+      this.link = link;
+    }
+
+    void send(Record body) {
+      SequenceNumber position = sending.next();
+      Envelope envelope = Messages.envelope(body, identity.instanceId(), link.peerInstanceId(), position, clock);
+      link.sendText(EnvelopeCodec.sign(envelope, identity));
+    }
+  }
+
+  /** The link state of a pairing, for its status. */
+  public Optional<LinkState> state(String pairing) {
+    return Optional.ofNullable(states.get(pairing));
+  }
+
+  public Optional<Instant> lastSeen(String pairing) {
+    return state(pairing).map(LinkState::lastSeenAt);
+  }
+
+  // ---- the invitee side: dialling --------------------------------------------------------------
+
+  /**
+   * Keeps a link to the inviter of an invitee pairing: dials now, and again with backoff whenever
+   * the link drops, until {@link #disconnect} or a refusal that retrying cannot fix.
+   */
+  public void keepLinked(String pairing, URI url, String pinnedInstanceId, Redeem redeem) {
+    if (closed || byPairing.containsKey(pairing) || dialers.containsKey(pairing)) {
+      return;
+    }
+    LinkState state = states.get(pairing);
+    if (state != null && state.gaveUp()) {
+      return;
+    }
+    Dialer dialer = new Dialer(pairing, url, pinnedInstanceId, redeem);
+    if (dialers.putIfAbsent(pairing, dialer) == null) {
+      dialer.dialNow();
+    }
+  }
+
+  /** Closes a pairing's link and stops redialling it (Suspended, or the pairing is going). */
+  public void disconnect(String pairing, String reason) {
+    Dialer dialer = dialers.remove(pairing);
+    if (dialer != null) {
+      dialer.stopped = true;
+    }
+    Session session = byPairing.remove(pairing);
+    if (session != null) {
+      session.link.close(reason);
+    }
+    states.remove(pairing);
+  }
+
+  /** Tells the peer the pairing is revoked, then closes the link for good. */
+  public void revoke(String pairing, String reason) {
+    Session session = byPairing.get(pairing);
+    if (session != null && session.link.isOpen()) {
+      session.send(new PairingRevoked(reason));
+    }
+    disconnect(pairing, "pairing revoked: " + reason);
+  }
+
+  /** Forgets that a pairing gave up, so that a changed spec is tried again. */
+  public void retry(String pairing) {
+    LinkState state = states.get(pairing);
+    if (state != null && state.gaveUp()) {
+      states.remove(pairing);
+    }
+  }
+
+  private final class Dialer {
+    final String pairing;
+    final URI url;
+    final String pin;
+    final Redeem redeem;
+    final Backoff backoff = new Backoff(new Random());
+    volatile boolean stopped;
+
+    Dialer(String pairing, URI url, String pin, Redeem redeem) {
+      this.pairing = pairing;
+      this.url = url;
+      this.pin = pin;
+      this.redeem = redeem;
+    }
+
+    void dialNow() {
+      if (stopped || closed) {
+        return;
+      }
+      transport.dial(url, pin, PeerSessions.this).whenComplete((link, failure) -> {
+        if (failure != null) {
+          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          String reason = cause instanceof LinkFailure lf ? lf.reason() : "PeerUnreachable";
+          markDown(pairing, reason, cause.getMessage(), false);
+          redialLater();
+          return;
+        }
+        Session session = byLink.get(link);
+        if (session == null) {
+          return;
+        }
+        session.pairing = pairing;
+        if (stopped) {
+          link.close("no longer wanted");
+          return;
+        }
+        if (redeem != null) {
+          session.redeemSent = redeem;
+          session.send(redeem);
+        } else {
+          session.send(hello(session));
+        }
+      });
+    }
+
+    void redialLater() {
+      if (stopped || closed) {
+        dialers.remove(pairing, this);
+        return;
+      }
+      Duration delay = backoff.nextDelay();
+      scheduler.schedule(this::dialNow, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  // ---- both sides: frames ----------------------------------------------------------------------
+
+  @Override
+  public void onOpen(LinkConnection link) {
+    byLink.put(link, new Session(link));
+    if (!link.dialled()) {
+      // The dialler must speak first; one that does not is closed.
+      scheduler.schedule(() -> {
+        Session session = byLink.get(link);
+        if (session != null && session.pairing == null && link.isOpen()) {
+          link.close("HandshakeTimeout: no HELLO or REDEEM");
+        }
+      }, 10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void onText(LinkConnection link, String text) {
+    Session session = byLink.get(link);
+    if (session == null) {
+      return;
+    }
+    SignedEnvelope signed;
+    try {
+      signed = EnvelopeCodec.open(text, link.peerCertificate().getPublicKey(), identity.instanceId(), frameLimit);
+    } catch (ProtocolException e) {
+      framesRefused.increment();
+      LOG.warn("Refused a frame from {}: {}", link, e.getMessage());
+      refuse(session, e);
+      return;
+    }
+    Envelope envelope = signed.envelope();
+    if (!session.receiving.accept(envelope.epoch(), envelope.seq())) {
+      replaysDropped.increment();
+      LOG.warn("Dropped a replayed frame from {} ({}, {})", link, envelope.epoch(), envelope.seq());
+      return;
+    }
+    if (session.pairing != null) {
+      touch(session.pairing);
+    }
+    try {
+      dispatch(session, envelope);
+    } catch (ProtocolException e) {
+      framesRefused.increment();
+      refuse(session, e);
+    } catch (RuntimeException e) {
+      LOG.warn("Handling a {} from {} failed: {}", envelope.type(), link, e.getMessage(), e);
+    }
+  }
+
+  private void dispatch(Session session, Envelope envelope) throws ProtocolException {
+    MessageType type = envelope.type();
+    if (!session.established) {
+      switch (type) {
+        case HELLO -> onHello(session, Messages.body(envelope, Hello.class));
+        case REDEEM -> onRedeem(session, Messages.body(envelope, Redeem.class));
+        case REDEEM_RESULT -> onRedeemResult(session, Messages.body(envelope, RedeemResult.class));
+        case PAIRING_REVOKED -> onPeerRevoked(session, Messages.body(envelope, PairingRevoked.class));
+        case ERROR -> onError(session, Messages.body(envelope, ErrorMessage.class));
+        default -> throw new ProtocolException(ProtocolError.MalformedFrame,
+            "expected HELLO or REDEEM to open the session, got " + type);
+      }
+      return;
+    }
+    switch (type) {
+      case PAIRING_REVOKED -> onPeerRevoked(session, Messages.body(envelope, PairingRevoked.class));
+      case ERROR -> onError(session, Messages.body(envelope, ErrorMessage.class));
+      case HELLO -> { } // a late answer to our HELLO
+      default -> LOG.debug("{} from {} is not handled by this version", type, session.pairing);
+    }
+  }
+
+  private void refuse(Session session, ProtocolException e) {
+    if (session.link.isOpen()) {
+      try {
+        session.send(ErrorMessage.of(e));
+      } catch (RuntimeException ignored) {
+        // the link is going anyway
+      }
+    }
+    if (!session.established || e.error() == ProtocolError.WrongSender) {
+      session.link.close(e.error() + ": " + e.getMessage());
+    }
+  }
+
+  private Hello hello(Session session) {
+    return new Hello(instanceName, identity.instanceId(), identity.certificateThumbprint(), session.sending.epoch(),
+        List.of(EnvelopeCodec.VERSION));
+  }
+
+  /** The inviter hears from a pinned peer, or the invitee hears the inviter's answer to its HELLO. */
+  private void onHello(Session session, Hello hello) {
+    String peer = session.link.peerInstanceId();
+    if (session.link.dialled()) {
+      establish(session, session.pairing, hello.epoch());
+      return;
+    }
+    Optional<PeerPairing> pairing = directory.byPeer(peer);
+    if (pairing.isEmpty()) {
+      session.link.close("PinMismatch: no pairing of " + instanceName + " pins key " + peer);
+      return;
+    }
+    String name = pairing.get().getMetadata().getName();
+    PairingState state = PairingDirectory.state(pairing.get());
+    if (state == PairingState.Revoked) {
+      session.pairing = name;
+      session.send(new PairingRevoked("the pairing was revoked by " + instanceName));
+      session.link.close("PeerRevoked");
+      return;
+    }
+    if (state == PairingState.Suspended) {
+      session.link.close("PairingSuspended: " + instanceName + " suspended this pairing");
+      return;
+    }
+    Long lastEpoch = pairing.get().getStatus().peerEpoch;
+    if (lastEpoch != null && hello.epoch() <= lastEpoch) {
+      session.link.close("ReplayedSession: epoch " + hello.epoch() + " is not newer than " + lastEpoch);
+      return;
+    }
+    session.pairing = name;
+    session.send(hello(session));
+    establish(session, name, hello.epoch());
+  }
+
+  /** The inviter checks a redemption: its own invitation, unexpired, not used up, not revoked. */
+  private void onRedeem(Session session, Redeem redeem) {
+    String peer = session.link.peerInstanceId();
+    Optional<PeerPairing> found = directory.byInvitation(redeem.invitationId());
+    String address = String.valueOf(session.link.remoteAddress());
+    if (found.isEmpty()) {
+      refuseRedemption(session, null, RedemptionRefusal.InvitationRevoked,
+          "no pairing of " + instanceName + " issued invitation " + redeem.invitationId()
+              + ": it was revoked or deleted", address);
+      return;
+    }
+    PeerPairing pairing = found.get();
+    String name = pairing.getMetadata().getName();
+    if (PairingDirectory.state(pairing) == PairingState.Revoked || pairing.getMetadata().getDeletionTimestamp() != null) {
+      refuseRedemption(session, name, RedemptionRefusal.InvitationRevoked, "the invitation's pairing was revoked", address);
+      return;
+    }
+    Invitation invitation;
+    try {
+      invitation = Invitations.verify(redeem.invitation(), clock);
+    } catch (InvitationException e) {
+      RedemptionRefusal reason = e.reason() == InvitationException.Reason.InvitationExpired
+          ? RedemptionRefusal.InvitationExpired : RedemptionRefusal.InvitationInvalid;
+      refuseRedemption(session, name, reason, e.getMessage(), address);
+      return;
+    }
+    if (!invitation.issuer().equals(identity.instanceId()) || !invitation.id().equals(redeem.invitationId())) {
+      refuseRedemption(session, name, RedemptionRefusal.InvitationInvalid,
+          "the invitation was not issued by " + instanceName + " as " + redeem.invitationId(), address);
+      return;
+    }
+    var status = pairing.getStatus();
+    int used = status.invitation.redemptions == null ? 0 : status.invitation.redemptions;
+    int allowed = status.invitation.maxRedemptions == null ? 1 : status.invitation.maxRedemptions;
+    String boundPeer = status.peer == null ? null : status.peer.instanceId;
+    if (boundPeer != null && !boundPeer.equals(peer)) {
+      refuseRedemption(session, name, RedemptionRefusal.RedemptionsExhausted,
+          "pairing " + name + " is already linked to another instance (" + boundPeer.substring(0, 12)
+              + "...); each pairing links two instances: invite each partner with its own PeerPairing", address);
+      return;
+    }
+    if (used >= allowed) {
+      refuseRedemption(session, name, RedemptionRefusal.RedemptionsExhausted,
+          "the invitation was redeemed " + used + " of " + allowed + " allowed time(s)", address);
+      return;
+    }
+    Flow flow = invitation.flow();
+    String certificateThumbprint;
+    try {
+      certificateThumbprint = thumbprint(session.link.peerCertificate());
+    } catch (RuntimeException e) {
+      certificateThumbprint = null;
+    }
+    String thumbprintToRecord = certificateThumbprint;
+    // The pin is recorded before the answer goes out: an accepted redemption is never forgotten.
+    directory.update(name, s -> {
+      PeerIdentity identityOfPeer = new PeerIdentity();
+      identityOfPeer.instanceId = peer;
+      identityOfPeer.name = redeem.inviteeName();
+      identityOfPeer.pin = "sha256/" + peer;
+      identityOfPeer.certificateThumbprint = thumbprintToRecord;
+      identityOfPeer.certificateNotAfter = session.link.peerCertificate().getNotAfter().toInstant().toString();
+      s.peer = identityOfPeer;
+      s.invitation.redemptions = used + 1;
+    });
+    session.pairing = name;
+    session.send(RedeemResult.accepted(flow, instanceName));
+    LOG.info("Pairing {}: {} redeemed invitation {} from {}", name, redeem.inviteeName(), redeem.invitationId(), address);
+    establish(session, name, null);
+  }
+
+  private void refuseRedemption(Session session, String pairing, RedemptionRefusal reason, String message,
+      String remoteAddress) {
+    LOG.info("Refused a redemption from {}: {} ({})", remoteAddress, reason, message);
+    if (pairing != null) {
+      directory.update(pairing, s -> {
+        if (s.invitation == null) {
+          return;
+        }
+        RefusedRedemption refused = new RefusedRedemption();
+        refused.at = Conditions.now(clock);
+        refused.remoteAddress = remoteAddress;
+        refused.reason = reason.name();
+        refused.message = message;
+        s.invitation.refused.add(refused);
+        while (s.invitation.refused.size() > MAX_REFUSED_KEPT) {
+          s.invitation.refused.remove(0);
+        }
+      });
+      changed.accept(pairing);
+    }
+    session.send(RedeemResult.refused(reason, message));
+    session.link.close(reason + ": " + message);
+  }
+
+  /** The invitee hears whether its redemption was accepted. */
+  private void onRedeemResult(Session session, RedeemResult result) {
+    String pairing = session.pairing;
+    if (pairing == null) {
+      session.link.close("unexpected REDEEM_RESULT");
+      return;
+    }
+    if (!result.accepted()) {
+      Dialer dialer = dialers.remove(pairing);
+      if (dialer != null) {
+        dialer.stopped = true;
+      }
+      markDown(pairing, result.reason().name(), result.message(), true);
+      session.link.close("redemption refused");
+      return;
+    }
+    directory.update(pairing, s -> {
+      if (s.invitation != null) {
+        s.invitation.redemptions = 1;
+      }
+      if (s.peer != null) {
+        s.peer.certificateNotAfter = session.link.peerCertificate().getNotAfter().toInstant().toString();
+        s.peer.certificateThumbprint = thumbprint(session.link.peerCertificate());
+      }
+    });
+    establish(session, pairing, null);
+  }
+
+  private void onPeerRevoked(Session session, PairingRevoked revoked) {
+    String pairing = session.pairing != null ? session.pairing
+        : directory.byPeer(session.link.peerInstanceId()).map(p -> p.getMetadata().getName()).orElse(null);
+    if (pairing != null) {
+      Dialer dialer = dialers.remove(pairing);
+      if (dialer != null) {
+        dialer.stopped = true;
+      }
+      byPairing.remove(pairing, session);
+      markDown(pairing, "PeerRevoked", "the peer revoked the pairing: " + revoked.reason(), true);
+    }
+    session.link.close("acknowledged revocation");
+  }
+
+  private void onError(Session session, ErrorMessage error) {
+    LOG.warn("The peer of {} refused something we sent: {} {}", session.pairing, error.error(), error.message());
+  }
+
+  private void establish(Session session, String pairing, Long peerEpoch) {
+    session.established = true;
+    Session previous = byPairing.put(pairing, session);
+    if (previous != null && previous != session) {
+      previous.link.close("replaced by a newer link");
+    }
+    Instant now = clock.instant();
+    states.put(pairing, LinkState.connected(now));
+    Dialer dialer = dialers.get(pairing);
+    if (dialer != null) {
+      dialer.backoff.reset();
+    }
+    directory.update(pairing, s -> {
+      s.connectedSince = Conditions.now(clock);
+      s.lastSeenAt = Conditions.now(clock);
+      if (peerEpoch != null) {
+        s.peerEpoch = peerEpoch;
+      }
+    });
+    LOG.info("Pairing {} connected to {}", pairing, session.link);
+    changed.accept(pairing);
+  }
+
+  private void touch(String pairing) {
+    states.computeIfPresent(pairing, (p, s) -> s.seen(clock.instant()));
+  }
+
+  @Override
+  public void onBinary(LinkConnection link, byte[] data) {
+    Session session = byLink.get(link);
+    if (session != null && session.pairing != null) {
+      touch(session.pairing);
+    }
+  }
+
+  @Override
+  public void onClose(LinkConnection link, String reason) {
+    Session session = byLink.remove(link);
+    if (session == null || session.pairing == null) {
+      return;
+    }
+    String pairing = session.pairing;
+    boolean wasCurrent = byPairing.remove(pairing, session);
+    if (wasCurrent) {
+      LinkState state = states.get(pairing);
+      if (state == null || !state.gaveUp()) {
+        markDown(pairing, reason.startsWith("PeerOffline") ? "PeerOffline" : "LinkLost", reason, false);
+      }
+    }
+    Dialer dialer = dialers.get(pairing);
+    if (dialer != null && wasCurrent) {
+      dialer.redialLater();
+    }
+  }
+
+  private void markDown(String pairing, String reason, String message, boolean permanent) {
+    Instant now = clock.instant();
+    LinkState previous = states.get(pairing);
+    states.put(pairing, previous == null
+        ? new LinkState(false, now, null, reason, message, permanent)
+        : previous.down(now, reason, message, permanent));
+    if (previous != null && previous.connected()) {
+      directory.update(pairing, s -> s.lastSeenAt = previous.lastSeenAt() == null ? null
+          : previous.lastSeenAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    }
+    changed.accept(pairing);
+  }
+
+  private static String thumbprint(java.security.cert.X509Certificate certificate) {
+    try {
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+          java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot hash the peer certificate", e);
+    }
+  }
+
+  /** The PEM of this instance's certificate, for a REDEEM. */
+  public String certificatePem() {
+    return Pem.certificate(identity.certificate());
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    dialers.values().forEach(d -> d.stopped = true);
+    dialers.clear();
+    byPairing.values().forEach(s -> s.link.close("operator stopping"));
+    scheduler.shutdownNow();
+  }
+}
