@@ -156,6 +156,11 @@ final class OpaqueFields {
     };
   }
 
+  /** The message type of a config value with this key in a group of this kind (null prototype if unknown). */
+  static Opaque configValueType(GroupKind group, String key) {
+    return configValue(new Context(group, key));
+  }
+
   private static Opaque configValue(Context context) {
     if (context.group() == null || context.valueKey() == null) {
       return Opaque.of(null);
@@ -217,7 +222,7 @@ final class OpaqueFields {
     }
   }
 
-  private static GroupKind subGroup(GroupKind parent, String key) {
+  static GroupKind subGroup(GroupKind parent, String key) {
     if (parent == null) {
       return GroupKind.UNKNOWN;
     }

@@ -36,6 +36,15 @@ public record SignatureCheck(String mspId, String subject, X509Certificate certi
   }
 
   public static SignatureCheck of(ConfigSignature signature, ByteString configUpdate, Map<String, ChannelMsp> msps) {
+    return of(signature, configUpdate, msps, true);
+  }
+
+  /**
+   * Checks one signature; with {@code requireAdmin} false, a valid member of its MSP passes (the
+   * policy evaluation then decides what its role counts for).
+   */
+  public static SignatureCheck of(ConfigSignature signature, ByteString configUpdate, Map<String, ChannelMsp> msps,
+      boolean requireAdmin) {
     SignatureHeader header;
     SerializedIdentity creator;
     try {
@@ -76,7 +85,7 @@ public record SignatureCheck(String mspId, String subject, X509Certificate certi
     if (invalid != null) {
       return new SignatureCheck(mspId, subject, certificate, invalid);
     }
-    if (!msp.hasRole(certificate, MSPRole.MSPRoleType.ADMIN)) {
+    if (requireAdmin && !msp.hasRole(certificate, MSPRole.MSPRoleType.ADMIN)) {
       return new SignatureCheck(mspId, subject, certificate,
           "the signer is not an admin of " + mspId + (msp.nodeOusEnabled()
               ? " (neither OU admin nor in its admin certificates)" : " (not in its admin certificates)"));

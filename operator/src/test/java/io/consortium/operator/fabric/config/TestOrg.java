@@ -37,8 +37,9 @@ final class TestOrg {
       return Pem.encode(certificate);
     }
 
+    /** The key as Fabric's keystore holds it: PKCS#8 "PRIVATE KEY". */
     byte[] keyPem() {
-      return Pem.encode(key.getPrivate());
+      return pkcs8(key.getPrivate());
     }
 
     MspSigner signer() {
@@ -111,6 +112,11 @@ final class TestOrg {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  static byte[] pkcs8(java.security.PrivateKey key) {
+    return ("-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded())
+        + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   static String text(byte[] bytes) {
