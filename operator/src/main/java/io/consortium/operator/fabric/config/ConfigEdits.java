@@ -252,7 +252,7 @@ public final class ConfigEdits {
   }
 
   /** Applies a change to the group at the path (below the channel group). */
-  static Config edit(Config config, List<String> path, UnaryOperator<ConfigGroup> change) {
+  public static Config edit(Config config, List<String> path, UnaryOperator<ConfigGroup> change) {
     if (!config.hasChannelGroup()) {
       throw new IllegalArgumentException("the config has no channel group");
     }

@@ -79,6 +79,36 @@ public final class ConfigJson {
     return encode((ObjectNode) tree, prototype, OpaqueFields.Context.NONE, "");
   }
 
+  /** An org's config group as JSON ({@code configtxgen -printOrg}): application or orderer org. */
+  public static String orgGroupToJson(org.hyperledger.fabric.protos.common.ConfigGroup group, boolean ordererOrg) {
+    try {
+      return MAPPER.writeValueAsString(decode(group, orgContext(ordererOrg)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Reads an org group from JSON; an org with an Endpoints value is an orderer org. */
+  public static org.hyperledger.fabric.protos.common.ConfigGroup orgGroupFromJson(String json) {
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new IllegalArgumentException("an org definition must be a JSON object");
+    }
+    boolean orderer = tree.path("values").has("Endpoints");
+    return (org.hyperledger.fabric.protos.common.ConfigGroup) encode((ObjectNode) tree,
+        org.hyperledger.fabric.protos.common.ConfigGroup.getDefaultInstance(), orgContext(orderer), "");
+  }
+
+  private static OpaqueFields.Context orgContext(boolean ordererOrg) {
+    return new OpaqueFields.Context(
+        ordererOrg ? OpaqueFields.GroupKind.ORDERER_ORG : OpaqueFields.GroupKind.APPLICATION_ORG, null);
+  }
+
   static ObjectMapper mapper() {
     return MAPPER;
   }

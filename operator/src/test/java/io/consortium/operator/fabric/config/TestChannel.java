@@ -56,6 +56,26 @@ final class TestChannel {
     return Config.newBuilder().setSequence(3).setChannelGroup(channel).build();
   }
 
+  /** A config block (block 0 style) carrying the config in a CONFIG envelope. */
+  static org.hyperledger.fabric.protos.common.Block block(Config config, String channelId) {
+    var channelHeader = org.hyperledger.fabric.protos.common.ChannelHeader.newBuilder()
+        .setType(org.hyperledger.fabric.protos.common.HeaderType.CONFIG_VALUE).setChannelId(channelId).build();
+    var payload = org.hyperledger.fabric.protos.common.Payload.newBuilder()
+        .setHeader(org.hyperledger.fabric.protos.common.Header.newBuilder().setChannelHeader(channelHeader.toByteString()))
+        .setData(org.hyperledger.fabric.protos.common.ConfigEnvelope.newBuilder().setConfig(config).build().toByteString())
+        .build();
+    var envelope = org.hyperledger.fabric.protos.common.Envelope.newBuilder().setPayload(payload.toByteString()).build();
+    var metadata = org.hyperledger.fabric.protos.common.BlockMetadata.newBuilder();
+    for (int i = 0; i < 5; i++) {
+      metadata.addMetadata(ByteString.EMPTY);
+    }
+    return org.hyperledger.fabric.protos.common.Block.newBuilder()
+        .setHeader(org.hyperledger.fabric.protos.common.BlockHeader.newBuilder().setNumber(0))
+        .setData(org.hyperledger.fabric.protos.common.BlockData.newBuilder().addData(envelope.toByteString()))
+        .setMetadata(metadata)
+        .build();
+  }
+
   static ConfigPolicy meta(ImplicitMetaPolicy.Rule rule, String sub) {
     return ConfigPolicy.newBuilder().setModPolicy("Admins").setPolicy(Policy.newBuilder()
         .setType(Policy.PolicyType.IMPLICIT_META_VALUE)

@@ -51,10 +51,10 @@ final class TestOrg {
     this.mspId = mspId;
     this.nodeOus = nodeOus;
     this.caKey = keyPair();
-    this.ca = certificate("CN=ca." + mspId.toLowerCase() + ",O=" + mspId, caKey, null, caKey, true);
+    this.ca = certificate("O=" + mspId + ",CN=ca." + mspId.toLowerCase(), caKey, null, caKey, true);
     if (intermediate) {
       this.issuerKey = keyPair();
-      this.issuer = certificate("CN=ica." + mspId.toLowerCase() + ",O=" + mspId, issuerKey, ca, caKey, true);
+      this.issuer = certificate("O=" + mspId + ",CN=ica." + mspId.toLowerCase(), issuerKey, ca, caKey, true);
     } else {
       this.issuerKey = caKey;
       this.issuer = ca;
@@ -79,7 +79,7 @@ final class TestOrg {
 
   Identity issue(String name, String ou) {
     KeyPair key = keyPair();
-    X509Certificate cert = certificate("CN=" + name + "@" + mspId.toLowerCase() + ",OU=" + ou + ",O=" + mspId, key, issuer, issuerKey, false);
+    X509Certificate cert = certificate("O=" + mspId + ",OU=" + ou + ",CN=" + name + "@" + mspId.toLowerCase(), key, issuer, issuerKey, false);
     return new Identity(mspId, cert, key);
   }
 
@@ -112,6 +112,33 @@ final class TestOrg {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Writes this org's public MSP folder (as Fabric lays it out) and its admin's cert and key. */
+  void writeMaterial(java.nio.file.Path orgDir) throws java.io.IOException {
+    java.nio.file.Path msp = orgDir.resolve("msp");
+    java.nio.file.Files.createDirectories(msp.resolve("cacerts"));
+    java.nio.file.Files.createDirectories(msp.resolve("tlscacerts"));
+    java.nio.file.Files.write(msp.resolve("cacerts/ca.pem"), Pem.encode(ca));
+    java.nio.file.Files.write(msp.resolve("tlscacerts/ca.pem"), Pem.encode(ca));
+    if (issuer != ca) {
+      java.nio.file.Files.createDirectories(msp.resolve("intermediatecerts"));
+      java.nio.file.Files.write(msp.resolve("intermediatecerts/ica.pem"), Pem.encode(issuer));
+    }
+    if (nodeOus) {
+      java.nio.file.Files.writeString(msp.resolve("config.yaml"), String.join("\n",
+          "NodeOUs:", "  Enable: true",
+          "  ClientOUIdentifier: {Certificate: cacerts/ca.pem, OrganizationalUnitIdentifier: client}",
+          "  PeerOUIdentifier: {Certificate: cacerts/ca.pem, OrganizationalUnitIdentifier: peer}",
+          "  AdminOUIdentifier: {Certificate: cacerts/ca.pem, OrganizationalUnitIdentifier: admin}",
+          "  OrdererOUIdentifier: {Certificate: cacerts/ca.pem, OrganizationalUnitIdentifier: orderer}", ""));
+    } else {
+      java.nio.file.Files.createDirectories(msp.resolve("admincerts"));
+      java.nio.file.Files.write(msp.resolve("admincerts/admin.pem"), admin.certPem());
+    }
+    java.nio.file.Files.createDirectories(orgDir.resolve("admin"));
+    java.nio.file.Files.write(orgDir.resolve("admin/cert.pem"), admin.certPem());
+    java.nio.file.Files.write(orgDir.resolve("admin/key.pem"), admin.keyPem());
   }
 
   static byte[] pkcs8(java.security.PrivateKey key) {

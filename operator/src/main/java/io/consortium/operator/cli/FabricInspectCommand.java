@@ -1,0 +1,28 @@
+package io.consortium.operator.cli;
+
+import io.consortium.operator.fabric.config.ConfigJson;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fabric inspect FILE}: any config file to the JSON of {@code configtxlator proto_decode}. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+    description = "Print a config block, envelope, config, config update envelope or config update"
+        + " (protobuf or JSON) as configtxlator-style JSON.")
+public final class FabricInspectCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The file to decode.")
+  Path file;
+
+  @Override
+  public Integer call() throws Exception {
+    var document = FabricConfigFiles.read(file);
+    spec.commandLine().getOut().println(ConfigJson.toJson(document.message()));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

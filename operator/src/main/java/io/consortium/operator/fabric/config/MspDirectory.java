@@ -1,0 +1,85 @@
+package io.consortium.operator.fabric.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads an organization's public MSP folder as Fabric lays it out (cacerts, intermediatecerts,
+ * admincerts, tlscacerts, tlsintermediatecerts, config.yaml) into an {@link OrgDefinition}.
+ * A folder holding private keys (keystore/ or a key in any PEM) is refused: only public material
+ * goes into a channel.
+ */
+public final class MspDirectory {
+
+  private static final Map<String, String> STANDARD_OUS = Map.of(
+      "ClientOUIdentifier", "client", "PeerOUIdentifier", "peer",
+      "AdminOUIdentifier", "admin", "OrdererOUIdentifier", "orderer");
+
+  private MspDirectory() {}
+
+  public static OrgDefinition read(Path dir, String mspId, List<OrgDefinition.HostPort> anchorPeers, List<String> ordererEndpoints)
+      throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(dir + " is not an MSP directory");
+    }
+    Path keystore = dir.resolve("keystore");
+    if (Files.isDirectory(keystore)) {
+      try (Stream<Path> keys = Files.list(keystore)) {
+        if (keys.findAny().isPresent()) {
+          throw new IllegalArgumentException(dir + " holds private keys (keystore/); give a copy with the public MSP only");
+        }
+      }
+    }
+    return new OrgDefinition(mspId,
+        certs(dir, "cacerts"), certs(dir, "intermediatecerts"),
+        certs(dir, "tlscacerts"), certs(dir, "tlsintermediatecerts"),
+        certs(dir, "admincerts"), nodeOus(dir.resolve("config.yaml")), anchorPeers, ordererEndpoints);
+  }
+
+  private static List<X509Certificate> certs(Path dir, String sub) throws IOException {
+    Path folder = dir.resolve(sub);
+    List<X509Certificate> out = new ArrayList<>();
+    if (!Files.isDirectory(folder)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.list(folder).sorted()) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        out.addAll(Pem.certificates(Files.readAllBytes(file), dir.relativize(file).toString()));
+      }
+    }
+    return out;
+  }
+
+  private static boolean nodeOus(Path configYaml) throws IOException {
+    if (!Files.isRegularFile(configYaml)) {
+      return false;
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(configYaml.toFile());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(configYaml + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    JsonNode ous = root == null ? null : root.get("NodeOUs");
+    if (ous == null || !ous.path("Enable").asBoolean(false)) {
+      return false;
+    }
+    for (var e : STANDARD_OUS.entrySet()) {
+      JsonNode id = ous.get(e.getKey());
+      if (id != null && !e.getValue().equals(id.path("OrganizationalUnitIdentifier").asText(e.getValue()))) {
+        throw new IllegalArgumentException(configYaml + ": " + e.getKey() + " '" + id.path("OrganizationalUnitIdentifier").asText()
+            + "' is not the standard '" + e.getValue() + "'; only the standard NodeOU names are supported");
+      }
+    }
+    return true;
+  }
+}
