@@ -184,7 +184,7 @@ public final class ConfigJson {
               + ": " + e.getMessage());
     }
     ObjectNode tree = decode(inner, opaque.context());
-    if (!inner.toByteString().equals(bytes)) {
+    if (!withoutUnknownFields(inner).toByteString().equals(bytes)) {
       // Fields these protos do not know (etcdraft's old numeric tick_interval, say) would be lost
       // and the rest re-ordered: keep the exact bytes so that an unedited part encodes back as it was.
       tree.put(ORIGINAL_BYTES, Base64.getEncoder().encodeToString(bytes.toByteArray()));
