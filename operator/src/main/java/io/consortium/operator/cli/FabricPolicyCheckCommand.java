@@ -25,9 +25,9 @@ public final class FabricPolicyCheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var current = FabricConfigFiles.read(config).config();
+    var channel = FabricConfigFiles.read(config);
     var envelope = FabricConfigFiles.read(update).updateEnvelope();
-    UpdatePolicyCheck check = UpdatePolicyCheck.check(current, envelope);
+    UpdatePolicyCheck check = UpdatePolicyCheck.check(channel.config(), channel.channelId(), envelope);
     PrintWriter out = spec.commandLine().getOut();
     check.lines().forEach(out::println);
     out.flush();

@@ -232,6 +232,22 @@ public record ConfigDocument(Kind kind, Message message) {
     };
   }
 
+  /** The channel ID a block or envelope names in its channel header, or null for bare configs. */
+  public String channelId() {
+    return switch (kind) {
+      case BLOCK -> {
+        Block block = (Block) message;
+        if (block.getData().getDataCount() == 0) {
+          yield null;
+        }
+        Payload payload = payloadOf(parse(Envelope.parser(), block.getData().getData(0), "block data[0]"));
+        yield parse(ChannelHeader.parser(), payload.getHeader().getChannelHeader(), "channel header").getChannelId();
+      }
+      case ENVELOPE -> parse(ChannelHeader.parser(), payloadOf((Envelope) message).getHeader().getChannelHeader(), "channel header").getChannelId();
+      default -> null;
+    };
+  }
+
   static ConfigEnvelope configEnvelopeOfBlock(Block block) {
     if (block.getData().getDataCount() == 0) {
       throw new IllegalArgumentException("the block has no transactions");

@@ -39,6 +39,11 @@ public record UpdatePolicyCheck(List<SignatureCheck> signatures, List<Item> item
   }
 
   public static UpdatePolicyCheck check(Config current, ConfigUpdateEnvelope envelope) {
+    return check(current, null, envelope);
+  }
+
+  /** As {@link #check(Config, ConfigUpdateEnvelope)}, also refusing an update for another channel. */
+  public static UpdatePolicyCheck check(Config current, String channelId, ConfigUpdateEnvelope envelope) {
     ConfigUpdate update = ConfigDocument.parse(ConfigUpdate.parser(), envelope.getConfigUpdate(), "config update");
     PolicyEvaluator evaluator = new PolicyEvaluator(current);
     List<SignatureCheck> checks = new ArrayList<>();
@@ -53,6 +58,9 @@ public record UpdatePolicyCheck(List<SignatureCheck> signatures, List<Item> item
     }
     List<Item> items = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    if (channelId != null && !channelId.equals(update.getChannelId())) {
+      problems.add("the update is for channel '" + update.getChannelId() + "' but the config is of channel '" + channelId + "'");
+    }
     if (!update.hasWriteSet()) {
       problems.add("the update has no write set");
       return new UpdatePolicyCheck(checks, items, problems);

@@ -148,6 +148,43 @@ class ConfigUpdatesTest {
   }
 
   @Test
+  void adding_and_removing_an_orderer_org_rewrites_the_orderer_group() {
+    TestOrg orderer2 = TestOrg.withNodeOus("Orderer2MSP");
+    OrgDefinition def = new OrgDefinition("Orderer2MSP", List.of(orderer2.ca), List.of(), List.of(orderer2.ca), List.of(),
+        List.of(), true, List.of(), List.of("orderer5.example.com:7050"));
+    Config added = ConfigEdits.addOrdererOrg(CHANNEL, def);
+    ConfigUpdate update = ConfigUpdates.compute(CHANNEL, added, "mychannel");
+    ConfigGroup orderer = update.getWriteSet().getGroupsOrThrow("Orderer");
+    assertThat(orderer.getVersion()).isEqualTo(1);
+    assertThat(orderer.getGroupsOrThrow("Orderer2MSP").getValuesMap()).containsOnlyKeys("MSP", "Endpoints");
+    assertThat(orderer.getGroupsOrThrow("Orderer2MSP").getPoliciesMap()).containsOnlyKeys("Readers", "Writers", "Admins");
+    assertThat(orderer.getValuesOrThrow("BatchSize")).isEqualTo(orderer.getValuesOrThrow("BatchSize").toBuilder().clearValue().clearModPolicy().build());
+    ConfigUpdate removal = ConfigUpdates.compute(added, ConfigEdits.removeOrdererOrg(added, "Orderer2MSP"), "mychannel");
+    assertThat(removal.getWriteSet().getGroupsOrThrow("Orderer").getGroupsMap()).containsOnlyKeys("OrdererMSP");
+    assertThat(ConfigChanges.describe(added, removal)).containsExactly("remove group Orderer/Orderer2MSP");
+  }
+
+  @Test
+  void removing_an_orderer_endpoint_writes_the_endpoints_value_without_it() {
+    Config two = ConfigEdits.addOrdererEndpoint(CHANNEL, "OrdererMSP", "orderer1.example.com:7050");
+    ConfigUpdate update = ConfigUpdates.compute(two, ConfigEdits.removeOrdererEndpoint(two, "OrdererMSP", "orderer0.example.com:7050"), "mychannel");
+    assertThat(ConfigChanges.describe(two, update)).containsExactly("Orderer/OrdererMSP/Endpoints: addresses removes orderer0.example.com:7050");
+    assertThatThrownBy(() -> ConfigEdits.removeOrdererEndpoint(CHANNEL, "OrdererMSP", "nowhere:1"))
+        .hasMessage("orderer org OrdererMSP has no endpoint nowhere:1");
+  }
+
+  @Test
+  void a_certificate_rotation_reads_as_the_certificates_that_leave_and_come() {
+    TestOrg rotated = TestOrg.withNodeOus("Org1MSP");
+    ConfigUpdate update = ConfigUpdates.compute(CHANNEL,
+        ConfigEdits.updateOrgMsp(CHANNEL, "Application", "Org1MSP", rotated.definition()), "mychannel");
+    List<String> lines = ConfigChanges.describe(CHANNEL, update);
+    assertThat(lines).singleElement().asString()
+        .startsWith("Application/Org1MSP/MSP: config.root_certs removes certificate CN=ca.org1msp, O=Org1MSP (sha256 ")
+        .contains("config.root_certs adds certificate CN=ca.org1msp, O=Org1MSP (sha256 ");
+  }
+
+  @Test
   void the_same_config_is_no_update() {
     assertThatThrownBy(() -> ConfigUpdates.compute(CHANNEL, CHANNEL, "mychannel"))
         .hasMessage("no differences between the original and the updated config");
