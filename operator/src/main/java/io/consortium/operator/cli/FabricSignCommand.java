@@ -39,6 +39,10 @@ public final class FabricSignCommand implements Callable<Integer> {
       description = "Where to write the signed result (protobuf; JSON if the name ends in .json).")
   Path output;
 
+  @Option(names = "--config", paramLabel = "BLOCK",
+      description = "The channel's current config: print what the update changes before signing it.")
+  Path config;
+
   @Override
   public Integer call() throws Exception {
     ConfigDocument document = FabricConfigFiles.read(update);
@@ -48,6 +52,11 @@ public final class FabricSignCommand implements Callable<Integer> {
           + ", not a config update to sign");
     }
     ConfigUpdateEnvelope envelope = document.updateEnvelope();
+    if (config != null) {
+      var update = org.hyperledger.fabric.protos.common.ConfigUpdate.parseFrom(envelope.getConfigUpdate());
+      io.consortium.operator.fabric.config.ConfigChanges.describe(FabricConfigFiles.read(config).config(), update)
+          .forEach(spec.commandLine().getOut()::println);
+    }
     MspSigner signer = new MspSigner(mspId, Files.readAllBytes(cert), Files.readAllBytes(key));
     ConfigUpdateEnvelope signed = envelope.toBuilder()
         .addSignatures(signer.signConfigUpdate(envelope.getConfigUpdate())).build();

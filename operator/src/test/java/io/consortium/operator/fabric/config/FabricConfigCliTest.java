@@ -88,8 +88,9 @@ class FabricConfigCliTest {
     assertThat(check1.out()).contains("group Application: /Channel/Application/Admins not satisfied: needs 1 more admin signature from Org2MSP");
 
     Run sign2 = run("fabric", "sign", "--msp-id", "Org2MSP", "--cert", p(d, "org2/admin/cert.pem"), "--key", p(d, "org2/admin/key.pem"),
-        p(d, "update-signed1.pb"), "-o", p(d, "update-signed2.pb"));
+        "--config", p(d, "mychannel.block"), p(d, "update-signed1.pb"), "-o", p(d, "update-signed2.pb"));
     assertThat(sign2.code()).as(sign2.err()).isZero();
+    assertThat(sign2.out()).startsWith("add group Application/Org3MSP at version 0").contains("signed by Org2MSP");
     assertThat(ConfigUpdateEnvelope.parseFrom(Files.readAllBytes(d.resolve("update-signed2.pb"))).getSignaturesCount()).isEqualTo(2);
 
     Run verify = run("fabric", "verify-signatures", p(d, "update-signed2.pb"), "--config", p(d, "mychannel.block"));
