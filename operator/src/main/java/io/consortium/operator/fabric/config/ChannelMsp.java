@@ -45,6 +45,10 @@ public final class ChannelMsp {
   private final String peerOu;
   private final String adminOu;
   private final String ordererOu;
+  /** Per NodeOU role, the SHA-256 of the certification chain its identifier names (null: any chain). */
+  private final java.util.Map<String, byte[]> nodeOuCertifiers = new java.util.HashMap<>();
+  /** The MSP's organizational_unit_identifiers: OU -> certifier chain identifiers (empty list: any). */
+  private final java.util.Map<String, List<byte[]>> ouIdentifiers = new java.util.HashMap<>();
 
   public ChannelMsp(FabricMSPConfig config) {
     this.name = config.getName();
@@ -64,6 +68,27 @@ public final class ChannelMsp {
     this.peerOu = ous.hasPeerOuIdentifier() ? ous.getPeerOuIdentifier().getOrganizationalUnitIdentifier() : "";
     this.adminOu = ous.hasAdminOuIdentifier() ? ous.getAdminOuIdentifier().getOrganizationalUnitIdentifier() : "";
     this.ordererOu = ous.hasOrdererOuIdentifier() ? ous.getOrdererOuIdentifier().getOrganizationalUnitIdentifier() : "";
+    for (FabricOUIdentifier id : config.getOrganizationalUnitIdentifiersList()) {
+      List<byte[]> certifiers = ouIdentifiers.computeIfAbsent(id.getOrganizationalUnitIdentifier(), k -> new ArrayList<>());
+      if (!id.getCertificate().isEmpty()) {
+        List<X509Certificate> chain = caChain(Pem.oneCertificate(id.getCertificate().toByteArray(), "OU certificate of " + name));
+        if (chain == null) {
+          throw new IllegalArgumentException("an organizational unit certificate of " + name + " is not one of its CAs");
+        }
+        certifiers.add(chainIdentifier(chain));
+      }
+    }
+    for (FabricOUIdentifier id : List.of(ous.getClientOuIdentifier(), ous.getPeerOuIdentifier(),
+        ous.getAdminOuIdentifier(), ous.getOrdererOuIdentifier())) {
+      if (!id.getOrganizationalUnitIdentifier().isEmpty() && !id.getCertificate().isEmpty()) {
+        X509Certificate ca = Pem.oneCertificate(id.getCertificate().toByteArray(), "NodeOU certificate of " + name);
+        List<X509Certificate> chain = caChain(ca);
+        if (chain == null) {
+          throw new IllegalArgumentException("the NodeOU certificate of " + name + " is not one of its CAs");
+        }
+        nodeOuCertifiers.put(id.getOrganizationalUnitIdentifier(), chainIdentifier(chain));
+      }
+    }
   }
 
   public String name() {
@@ -82,6 +107,7 @@ public final class ChannelMsp {
     if (roots.isEmpty()) {
       return "MSP " + name + " has no root certificates";
     }
+    List<X509Certificate> chain;
     try {
       Set<TrustAnchor> anchors = new HashSet<>();
       for (X509Certificate root : roots) {
@@ -99,6 +125,11 @@ public final class ChannelMsp {
       var builder = java.security.cert.CertPathBuilder.getInstance("PKIX");
       PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) builder.build(params);
       CertPathValidator.getInstance("PKIX").validate(result.getCertPath(), params);
+      chain = new ArrayList<>();
+      for (var c : result.getCertPath().getCertificates()) {
+        chain.add((X509Certificate) c);
+      }
+      chain.add(result.getTrustAnchor().getTrustedCert());
     } catch (CertPathValidatorException e) {
       return "the signer certificate does not chain to a CA of " + name + ": " + e.getMessage();
     } catch (java.security.cert.CertPathBuilderException e) {
@@ -111,15 +142,86 @@ public final class ChannelMsp {
         return "the signer certificate is revoked by " + name;
       }
     }
+    byte[] certifiers = chainIdentifier(chain.subList(1, chain.size()));
+    if (!ouIdentifiers.isEmpty()) {
+      // Fabric (validateIdentityOUsV1): one of the identity's OUs must be listed, from the listed CA.
+      boolean listed = false;
+      for (String ou : organizationalUnits(certificate)) {
+        List<byte[]> allowed = ouIdentifiers.get(ou);
+        if (allowed != null && (allowed.isEmpty() || allowed.stream().anyMatch(a -> Arrays.equals(a, certifiers)))) {
+          listed = true;
+        }
+      }
+      if (!listed) {
+        return "none of the signer's organizational units is one of " + name + "'s organizational_unit_identifiers";
+      }
+    }
     if (nodeOus) {
-      List<String> ous = organizationalUnits(certificate);
-      long roles = java.util.stream.Stream.of(clientOu, peerOu, adminOu, ordererOu)
-          .filter(ou -> !ou.isEmpty() && ous.contains(ou)).count();
-      if (roles == 0 && !isAdminCertificate(certificate)) {
+      // Fabric (msp validateIdentityOUsV142): exactly one NodeOU role, certified through the named CA.
+      int roles = 0;
+      for (String ou : organizationalUnits(certificate)) {
+        if (ou.isEmpty() || !(ou.equals(clientOu) || ou.equals(peerOu) || ou.equals(adminOu) || ou.equals(ordererOu))) {
+          continue;
+        }
+        byte[] expected = nodeOuCertifiers.get(ou);
+        if (expected != null && !Arrays.equals(expected, certifiers)) {
+          return "the signer's OU " + ou + " is not certified by the CA " + name + " names for it";
+        }
+        roles++;
+      }
+      if (roles == 0) {
         return "the signer certificate carries none of " + name + "'s NodeOU roles (client, peer, admin, orderer)";
+      }
+      if (roles > 1) {
+        return "the signer certificate carries more than one of " + name + "'s NodeOU roles";
       }
     }
     return null;
+  }
+
+  /** The chain from a CA of this MSP up to its root (the CA first), or null if it is none of them. */
+  private List<X509Certificate> caChain(X509Certificate ca) {
+    List<X509Certificate> chain = new ArrayList<>();
+    X509Certificate current = ca;
+    for (int depth = 0; depth < 10; depth++) {
+      if (!roots.contains(current) && !intermediates.contains(current)) {
+        return null;
+      }
+      chain.add(current);
+      if (roots.contains(current)) {
+        return chain;
+      }
+      X509Certificate issuerCert = null;
+      for (X509Certificate candidate : concat(roots, intermediates)) {
+        if (candidate.getSubjectX500Principal().equals(current.getIssuerX500Principal()) && !candidate.equals(current)) {
+          issuerCert = candidate;
+        }
+      }
+      if (issuerCert == null) {
+        return null;
+      }
+      current = issuerCert;
+    }
+    return null;
+  }
+
+  private static List<X509Certificate> concat(List<X509Certificate> a, List<X509Certificate> b) {
+    List<X509Certificate> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /** Fabric's certification chain identifier: SHA-256 over the DER of each certificate, in order. */
+  private static byte[] chainIdentifier(List<X509Certificate> chain) {
+    try {
+      var digest = java.security.MessageDigest.getInstance("SHA-256");
+      for (X509Certificate c : chain) {
+        digest.update(MspSigner.derOf(c));
+      }
+      return digest.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Whether a valid member certificate has the role, as fabric's satisfiesPrincipal decides. */
@@ -149,7 +251,7 @@ public final class ChannelMsp {
     return out;
   }
 
-  /** The subject as Fabric users read it (RFC 2253 order reversed to CN first is not attempted). */
+  /** The subject in RFC 2253 order (most specific first), as in "CN=Admin@org1.example.com, OU=client, ...". */
   public static String subject(X509Certificate certificate) {
     return certificate.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253)
         .replace(",", ", ");
@@ -173,9 +275,5 @@ public final class ChannelMsp {
       throw new IllegalArgumentException("a revocation list of the MSP is not a CRL: " + e.getMessage());
     }
     return out;
-  }
-
-  static boolean unusedOuIdentifier(FabricOUIdentifier id) {
-    return id.getOrganizationalUnitIdentifier().isEmpty();
   }
 }

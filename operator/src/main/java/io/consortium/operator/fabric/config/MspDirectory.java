@@ -39,10 +39,11 @@ public final class MspDirectory {
         }
       }
     }
+    NodeOus ous = nodeOus(dir, dir.resolve("config.yaml"));
     return new OrgDefinition(mspId,
         certs(dir, "cacerts"), certs(dir, "intermediatecerts"),
         certs(dir, "tlscacerts"), certs(dir, "tlsintermediatecerts"),
-        certs(dir, "admincerts"), nodeOus(dir.resolve("config.yaml")), anchorPeers, ordererEndpoints);
+        certs(dir, "admincerts"), ous.enabled(), ous.certificate(), anchorPeers, ordererEndpoints);
   }
 
   private static List<X509Certificate> certs(Path dir, String sub) throws IOException {
@@ -59,9 +60,12 @@ public final class MspDirectory {
     return out;
   }
 
-  private static boolean nodeOus(Path configYaml) throws IOException {
+  private record NodeOus(boolean enabled, X509Certificate certificate) {}
+
+  private static NodeOus nodeOus(Path dir, Path configYaml) throws IOException {
+    NodeOus off = new NodeOus(false, null);
     if (!Files.isRegularFile(configYaml)) {
-      return false;
+      return off;
     }
     JsonNode root;
     try {
@@ -71,15 +75,31 @@ public final class MspDirectory {
     }
     JsonNode ous = root == null ? null : root.get("NodeOUs");
     if (ous == null || !ous.path("Enable").asBoolean(false)) {
-      return false;
+      return off;
     }
+    java.util.Set<String> certificates = new java.util.TreeSet<>();
     for (var e : STANDARD_OUS.entrySet()) {
       JsonNode id = ous.get(e.getKey());
       if (id != null && !e.getValue().equals(id.path("OrganizationalUnitIdentifier").asText(e.getValue()))) {
         throw new IllegalArgumentException(configYaml + ": " + e.getKey() + " '" + id.path("OrganizationalUnitIdentifier").asText()
             + "' is not the standard '" + e.getValue() + "'; only the standard NodeOU names are supported");
       }
+      if (id != null && !id.path("Certificate").asText("").isEmpty()) {
+        certificates.add(id.path("Certificate").asText());
+      }
     }
-    return true;
+    if (certificates.size() > 1) {
+      throw new IllegalArgumentException(configYaml + " names different certificates for the NodeOU roles " + certificates
+          + "; only one common certificate is supported");
+    }
+    if (certificates.isEmpty()) {
+      return new NodeOus(true, null);
+    }
+    Path file = dir.resolve(certificates.iterator().next()).normalize();
+    if (!file.startsWith(dir.normalize()) || !Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(configYaml + " names the NodeOU certificate " + certificates.iterator().next()
+          + " which is not a file of the MSP folder");
+    }
+    return new NodeOus(true, Pem.oneCertificate(Files.readAllBytes(file), dir.relativize(file).toString()));
   }
 }

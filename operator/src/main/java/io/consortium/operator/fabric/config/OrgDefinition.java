@@ -36,6 +36,7 @@ public record OrgDefinition(
     List<X509Certificate> tlsIntermediateCerts,
     List<X509Certificate> adminCerts,
     boolean nodeOus,
+    X509Certificate nodeOuCertificate,
     List<HostPort> anchorPeers,
     List<String> ordererEndpoints) {
 
@@ -82,6 +83,9 @@ public record OrgDefinition(
         throw new IllegalArgumentException("root certificate " + ChannelMsp.subject(root) + " of " + mspId + " is not a CA certificate");
       }
     }
+    if (nodeOuCertificate != null && !rootCerts.contains(nodeOuCertificate) && !intermediateCerts.contains(nodeOuCertificate)) {
+      throw new IllegalArgumentException("the NodeOU certificate of " + mspId + " is neither one of its root nor intermediate CAs");
+    }
     rootCerts = List.copyOf(rootCerts);
     intermediateCerts = List.copyOf(intermediateCerts);
     tlsRootCerts = List.copyOf(tlsRootCerts);
@@ -103,7 +107,8 @@ public record OrgDefinition(
     tlsRootCerts.forEach(c -> msp.addTlsRootCerts(pem(c)));
     tlsIntermediateCerts.forEach(c -> msp.addTlsIntermediateCerts(pem(c)));
     if (nodeOus) {
-      ByteString ca = pem(rootCerts.get(0));
+      // The CA named in config.yaml; Fabric then requires identities with a NodeOU to chain through it.
+      ByteString ca = nodeOuCertificate == null ? ByteString.EMPTY : pem(nodeOuCertificate);
       msp.setFabricNodeOus(FabricNodeOUs.newBuilder()
           .setEnable(true)
           .setClientOuIdentifier(ou(ca, "client"))

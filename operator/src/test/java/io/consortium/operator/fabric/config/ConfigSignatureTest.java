@@ -84,6 +84,45 @@ class ConfigSignatureTest {
   }
 
   @Test
+  void an_identity_with_two_nodeou_roles_is_not_a_valid_member() {
+    var key = TestOrg.keyPair();
+    var cert = TestOrg.certificate("O=Org1MSP,OU=admin,OU=client,CN=Both@org1msp", key, ORG1.ca, ORG1.caKey, false);
+    ConfigSignature signature = new TestOrg.Identity("Org1MSP", cert, key).signer().signConfigUpdate(UPDATE);
+    assertThat(SignatureCheck.of(signature, UPDATE, MSPS, false).failure())
+        .isEqualTo("the signer certificate carries more than one of Org1MSP's NodeOU roles");
+  }
+
+  @Test
+  void an_identity_without_a_nodeou_role_is_not_a_valid_member() {
+    ConfigSignature signature = ORG1.issue("Auditor", "audit").signer().signConfigUpdate(UPDATE);
+    assertThat(SignatureCheck.of(signature, UPDATE, MSPS, false).failure())
+        .isEqualTo("the signer certificate carries none of Org1MSP's NodeOU roles (client, peer, admin, orderer)");
+  }
+
+  @Test
+  void an_admin_issued_by_the_root_when_the_nodeous_name_the_intermediate_is_refused() {
+    var key = TestOrg.keyPair();
+    var cert = TestOrg.certificate("O=Org3MSP,OU=admin,CN=Admin2@org3msp", key, ORG3.ca, ORG3.caKey, false);
+    ConfigSignature signature = new TestOrg.Identity("Org3MSP", cert, key).signer().signConfigUpdate(UPDATE);
+    assertThat(SignatureCheck.of(signature, UPDATE, MSPS).failure())
+        .isEqualTo("the signer's OU admin is not certified by the CA Org3MSP names for it");
+  }
+
+  @Test
+  void an_msp_listing_organizational_units_accepts_only_identities_of_those_units() {
+    var msp = ORG1.definition().fabricMspConfig().toBuilder()
+        .addOrganizationalUnitIdentifiers(org.hyperledger.fabric.protos.msp.FabricOUIdentifier.newBuilder()
+            .setCertificate(ByteString.copyFrom(Pem.encode(ORG1.ca))).setOrganizationalUnitIdentifier("finance"))
+        .build();
+    ChannelMsp channelMsp = new ChannelMsp(msp);
+    var key = TestOrg.keyPair();
+    var finance = TestOrg.certificate("O=Org1MSP,OU=finance,OU=admin,CN=Cfo@org1msp", key, ORG1.ca, ORG1.caKey, false);
+    assertThat(channelMsp.validate(finance)).isNull();
+    assertThat(channelMsp.validate(ORG1.admin.certificate()))
+        .isEqualTo("none of the signer's organizational units is one of Org1MSP's organizational_unit_identifiers");
+  }
+
+  @Test
   void a_certificate_from_another_ca_claiming_the_msp_does_not_chain() {
     TestOrg impostor = TestOrg.withNodeOus("Org1MSP");
     ConfigSignature signature = impostor.admin.signer().signConfigUpdate(UPDATE);

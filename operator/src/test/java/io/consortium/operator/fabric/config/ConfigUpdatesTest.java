@@ -151,7 +151,7 @@ class ConfigUpdatesTest {
   void adding_and_removing_an_orderer_org_rewrites_the_orderer_group() {
     TestOrg orderer2 = TestOrg.withNodeOus("Orderer2MSP");
     OrgDefinition def = new OrgDefinition("Orderer2MSP", List.of(orderer2.ca), List.of(), List.of(orderer2.ca), List.of(),
-        List.of(), true, List.of(), List.of("orderer5.example.com:7050"));
+        List.of(), true, orderer2.ca, List.of(), List.of("orderer5.example.com:7050"));
     Config added = ConfigEdits.addOrdererOrg(CHANNEL, def);
     ConfigUpdate update = ConfigUpdates.compute(CHANNEL, added, "mychannel");
     ConfigGroup orderer = update.getWriteSet().getGroupsOrThrow("Orderer");

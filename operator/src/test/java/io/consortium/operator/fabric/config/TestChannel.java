@@ -30,7 +30,7 @@ final class TestChannel {
       application.putGroups(org.mspId, org.definition().applicationOrgGroup());
     }
     ConfigGroup ordererOrg = new OrgDefinition(orderer.mspId, List.of(orderer.ca), List.of(), List.of(orderer.ca), List.of(),
-        List.of(), true, List.of(), List.of("orderer0.example.com:7050")).ordererOrgGroup();
+        List.of(), true, orderer.ca, List.of(), List.of("orderer0.example.com:7050")).ordererOrgGroup();
     ConfigMetadata raft = ConfigMetadata.newBuilder()
         .addConsenters(Consenter.newBuilder().setHost("orderer0.example.com").setPort(7050)
             .setClientTlsCert(ByteString.copyFrom(Pem.encode(orderer.ca))).setServerTlsCert(ByteString.copyFrom(Pem.encode(orderer.ca))))

@@ -85,7 +85,7 @@ final class TestOrg {
 
   OrgDefinition definition() {
     return new OrgDefinition(mspId, List.of(ca), issuer == ca ? List.of() : List.of(issuer), List.of(ca), List.of(),
-        nodeOus ? List.of() : List.of(admin.certificate()), nodeOus,
+        nodeOus ? List.of() : List.of(admin.certificate()), nodeOus, nodeOus ? issuer : null,
         List.of(new OrgDefinition.HostPort("peer0." + mspId.toLowerCase() + ".example.com", 7051)), List.of());
   }
 
@@ -126,12 +126,13 @@ final class TestOrg {
       java.nio.file.Files.write(msp.resolve("intermediatecerts/ica.pem"), Pem.encode(issuer));
     }
     if (nodeOus) {
+      String c = issuer == ca ? "cacerts/ca.pem" : "intermediatecerts/ica.pem";
       java.nio.file.Files.writeString(msp.resolve("config.yaml"), String.join("\n",
           "NodeOUs:", "  Enable: true",
-          "  ClientOUIdentifier: {Certificate: cacerts/ca.pem, OrganizationalUnitIdentifier: client}",
-          "  PeerOUIdentifier: {Certificate: cacerts/ca.pem, OrganizationalUnitIdentifier: peer}",
-          "  AdminOUIdentifier: {Certificate: cacerts/ca.pem, OrganizationalUnitIdentifier: admin}",
-          "  OrdererOUIdentifier: {Certificate: cacerts/ca.pem, OrganizationalUnitIdentifier: orderer}", ""));
+          "  ClientOUIdentifier: {Certificate: " + c + ", OrganizationalUnitIdentifier: client}",
+          "  PeerOUIdentifier: {Certificate: " + c + ", OrganizationalUnitIdentifier: peer}",
+          "  AdminOUIdentifier: {Certificate: " + c + ", OrganizationalUnitIdentifier: admin}",
+          "  OrdererOUIdentifier: {Certificate: " + c + ", OrganizationalUnitIdentifier: orderer}", ""));
     } else {
       java.nio.file.Files.createDirectories(msp.resolve("admincerts"));
       java.nio.file.Files.write(msp.resolve("admincerts/admin.pem"), admin.certPem());
