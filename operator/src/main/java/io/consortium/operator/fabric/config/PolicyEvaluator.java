@@ -177,12 +177,13 @@ public final class PolicyEvaluator {
     Set<String> mspIds = new LinkedHashSet<>();
     boolean simple = true;
     for (Outcome o : unsatisfied) {
-      if (o.need() == null || o.need().count() != 1 || (role != null && !role.equals(o.need().role()))) {
+      // Only when each sub-group waits for one signature from one MSP do the needs add up simply.
+      if (o.need() == null || o.need().count() != 1 || o.need().mspIds().size() != 1
+          || (role != null && !role.equals(o.need().role())) || !mspIds.add(o.need().mspIds().get(0))) {
         simple = false;
         break;
       }
       role = o.need().role();
-      mspIds.addAll(o.need().mspIds());
     }
     if (simple && role != null) {
       return Outcome.no(new Need(more, role, List.copyOf(mspIds)));

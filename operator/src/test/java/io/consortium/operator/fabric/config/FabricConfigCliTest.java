@@ -138,6 +138,15 @@ class FabricConfigCliTest {
   }
 
   @Test
+  void inspect_converts_json_back_to_the_same_protobuf(@TempDir Path d) throws Exception {
+    Path block = FabricVectors.blocks().resolve("smartbft-mychannel.block");
+    assertThat(run("fabric", "inspect", block.toString(), "-o", p(d, "block.json")).code()).isZero();
+    Run back = run("fabric", "inspect", p(d, "block.json"), "-o", p(d, "block.pb"));
+    assertThat(back.out().strip()).isEqualTo("wrote block to " + p(d, "block.pb"));
+    assertThat(Files.readAllBytes(d.resolve("block.pb"))).isEqualTo(Files.readAllBytes(block));
+  }
+
+  @Test
   void verify_signatures_on_the_real_genesis_block_checks_its_last_update() throws Exception {
     Path block = FabricVectors.blocks().resolve("etcdraft-testchannel-genesis.block");
     Run verify = run("fabric", "verify-signatures", block.toString());

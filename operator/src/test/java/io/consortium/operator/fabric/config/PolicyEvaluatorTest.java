@@ -131,6 +131,33 @@ class PolicyEvaluatorTest {
   }
 
   @Test
+  void a_channel_level_change_needs_the_admins_of_both_application_and_orderer() {
+    Config current = channel(2, Rule.MAJORITY);
+    ConfigUpdate update = ConfigUpdates.compute(current,
+        ConfigEdits.edit(current, List.of(), g -> g.toBuilder().setModPolicy("Writers").build()), "mychannel");
+    ConfigUpdateEnvelope oneSignature = ConfigUpdateEnvelope.newBuilder().setConfigUpdate(update.toByteString())
+        .addSignatures(ORGS.get(0).admin.signer().signConfigUpdate(update.toByteString())).build();
+    assertThat(UpdatePolicyCheck.check(current, oneSignature).items()).singleElement().extracting(UpdatePolicyCheck.Item::line)
+        .isEqualTo("group Channel: /Channel/Admins not satisfied: needs 2 more admin signatures, one from each of Org2MSP, OrdererMSP");
+    ConfigUpdateEnvelope all = oneSignature.toBuilder()
+        .addSignatures(ORGS.get(1).admin.signer().signConfigUpdate(update.toByteString()))
+        .addSignatures(ORDERER.admin.signer().signConfigUpdate(update.toByteString())).build();
+    assertThat(UpdatePolicyCheck.check(current, all).satisfied()).isTrue();
+  }
+
+  @Test
+  void nested_needs_that_do_not_add_up_simply_are_spelled_out_per_group() {
+    Config current = channel(3, Rule.MAJORITY);
+    ConfigUpdate update = ConfigUpdates.compute(current,
+        ConfigEdits.edit(current, List.of(), g -> g.toBuilder().setModPolicy("Writers").build()), "mychannel");
+    ConfigUpdateEnvelope oneSignature = ConfigUpdateEnvelope.newBuilder().setConfigUpdate(update.toByteString())
+        .addSignatures(ORGS.get(0).admin.signer().signConfigUpdate(update.toByteString())).build();
+    assertThat(UpdatePolicyCheck.check(current, oneSignature).items()).singleElement().extracting(UpdatePolicyCheck.Item::line)
+        .isEqualTo("group Channel: /Channel/Admins not satisfied: needs 2 more of the Admins policies of:"
+            + " Application needs 1 more admin signature from Org2MSP or Org3MSP; Orderer needs 1 more admin signature from OrdererMSP");
+  }
+
+  @Test
   void an_update_whose_read_set_is_stale_is_not_satisfied_whatever_the_signatures() {
     Config current = channel(1, Rule.ANY);
     ConfigUpdate update = ConfigUpdates.compute(current, ConfigEdits.setBatchSize(current, 99, null, null), "mychannel");
