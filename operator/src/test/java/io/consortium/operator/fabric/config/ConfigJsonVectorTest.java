@@ -34,4 +34,18 @@ class ConfigJsonVectorTest {
     orgs.fields().forEachRemaining(e -> mspNames.add(e.getValue().at("/values/MSP/value/config/name").asText()));
     assertThat(mspNames).containsExactlyInAnyOrder("Org1MSP", "Org2MSP");
   }
+
+  @org.junit.jupiter.api.Test
+  void consensus_metadata_is_decoded_by_consensus_type() throws Exception {
+    JsonNode raft = ConfigJson.toTree(Block.parseFrom(FabricVectors.etcdraftGenesis()))
+        .at("/data/data/0/payload/data/config/channel_group/groups/Orderer/values/ConsensusType/value");
+    assertThat(raft.at("/type").asText()).isEqualTo("etcdraft");
+    assertThat(raft.at("/metadata/options/election_tick").asInt()).isEqualTo(10);
+    assertThat(raft.at("/metadata/consenters/0/host").asText()).isEqualTo("127.0.0.1");
+    JsonNode bft = ConfigJson.toTree(Block.parseFrom(FabricVectors.smartbftBlock())).at("/data/data/0/payload/data");
+    assertThat(bft.at("/config/channel_group/groups/Orderer/values/ConsensusType/value/type").asText()).isEqualTo("BFT");
+    assertThat(bft.at("/config/channel_group/groups/Orderer/values/ConsensusType/value/metadata/request_batch_max_count").isMissingNode()).isFalse();
+    assertThat(bft.at("/config/channel_group/groups/Orderer/values/Orderers/value/consenter_mapping/0/msp_id").asText()).isEqualTo("OrdererMSP");
+    assertThat(bft.at("/last_update").isNull()).isTrue();
+  }
 }
