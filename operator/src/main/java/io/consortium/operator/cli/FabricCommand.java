@@ -10,7 +10,17 @@ import picocli.CommandLine.Command;
     name = "fabric",
     mixinStandardHelpOptions = true,
     description = "Offline Fabric tools: chaincode package IDs, CCaaS packages, channel config updates, signatures, policies.",
-    subcommands = {FabricPackageIdCommand.class, FabricCcaasPackageCommand.class})
+    subcommands = {
+      FabricPackageIdCommand.class,
+      FabricCcaasPackageCommand.class,
+      FabricInspectCommand.class,
+      FabricOrgDefinitionCommand.class,
+      FabricEditConfigCommand.class,
+      FabricComputeUpdateCommand.class,
+      FabricSignCommand.class,
+      FabricVerifySignaturesCommand.class,
+      FabricPolicyCheckCommand.class
+    })
 public final class FabricCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
