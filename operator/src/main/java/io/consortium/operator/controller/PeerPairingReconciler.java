@@ -15,32 +15,46 @@ import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.identity.Invitation;
 import io.consortium.operator.identity.InvitationException;
 import io.consortium.operator.identity.Invitations;
+import io.consortium.operator.mesh.protocol.messages.Redeem;
+import io.consortium.operator.pairing.LinkState;
+import io.consortium.operator.pairing.PairingDirectory;
+import io.consortium.operator.pairing.PeerSessions;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * PeerPairing, first steps: the inviter writes a signed invitation into a Secret; the invitee checks
- * the invitation it was given and pins the inviter's key. Dialing the inviter over the peer link
- * comes with the mesh.
+ * PeerPairing: the inviter writes a signed invitation into a Secret and answers redemptions on its
+ * listener; the invitee checks the invitation, pins the inviter's key, dials and redeems. Status
+ * shows the link as {@link PeerSessions} sees it; Suspended closes the link, Revoked (or deleting
+ * the pairing) tells the peer and closes it for good.
  */
 @ControllerConfiguration(name = "peerpairing")
-public final class PeerPairingReconciler implements Reconciler<PeerPairing> {
+public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cleaner<PeerPairing> {
 
   /** Key of the invitation in its Secret. */
   public static final String INVITATION_KEY = "invitation";
@@ -50,160 +64,255 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing> {
   public static final String CONDITION_INVITATION = "InvitationValid";
   public static final String CONDITION_CONNECTED = "Connected";
 
+  /** How often a connected pairing's lastSeenAt is refreshed: at most once a minute (DESIGN.md). */
+  static final Duration LAST_SEEN_INTERVAL = Duration.ofMinutes(1);
+
   private final KubernetesClient client;
   private final InstanceIdentity identity;
   private final String instanceName;
   private final String externalUrl;
+  private final PairingDirectory directory;
+  private final PeerSessions sessions;
   private final EventRecorder events;
   private final Clock clock;
+  private final SimpleInboundEventSource<PeerPairing> linkEvents = new SimpleInboundEventSource<>("link-events");
 
   public PeerPairingReconciler(KubernetesClient client, InstanceIdentity identity, String instanceName,
-      String externalUrl, EventRecorder events, Clock clock) {
+      String externalUrl, PairingDirectory directory, PeerSessions sessions, EventRecorder events, Clock clock) {
     this.client = client;
     this.identity = identity;
     this.instanceName = instanceName;
     this.externalUrl = externalUrl;
+    this.directory = directory;
+    this.sessions = sessions;
     this.events = events;
     this.clock = clock;
   }
 
+  /** Called by the link when a pairing's link changes: the reconciler shows it. */
+  public void linkChanged(String namespace, String pairing) {
+    linkEvents.propagateEvent(new ResourceID(pairing, namespace));
+  }
+
+  @Override
+  public List<EventSource<?, PeerPairing>> prepareEventSources(EventSourceContext<PeerPairing> context) {
+    return List.of(linkEvents);
+  }
+
   @Override
   public UpdateControl<PeerPairing> reconcile(PeerPairing pairing, Context<PeerPairing> context) {
-    PeerPairingStatus status = pairing.getStatus() == null ? new PeerPairingStatus() : pairing.getStatus();
-    pairing.setStatus(status);
-    status.localInstanceId = identity.instanceId();
-    status.observedGeneration = pairing.getMetadata().getGeneration();
-    PairingState state = pairing.getSpec().state == null ? PairingState.Active : pairing.getSpec().state;
-    if (pairing.getSpec().invite != null) {
-      status.role = PairingRole.Inviter;
-      reconcileInvitation(pairing, status, state);
-    } else {
-      status.role = PairingRole.Invitee;
-      reconcileAcceptance(pairing, status, state);
-    }
-    UpdateControl<PeerPairing> control = UpdateControl.patchStatus(pairing);
-    // Come back when an unredeemed invitation expires, so that the status says so without a person asking.
-    if (status.role == PairingRole.Inviter && status.phase == PairingPhase.Invited && status.invitation != null) {
-      Duration untilExpiry = Duration.between(clock.instant(), Instant.parse(status.invitation.expiresAt));
-      if (!untilExpiry.isNegative()) {
-        control.rescheduleAfter(untilExpiry.plusSeconds(1));
+    String name = pairing.getMetadata().getName();
+    Long generation = pairing.getMetadata().getGeneration();
+    PairingState state = PairingDirectory.state(pairing);
+    List<Runnable> afterWrite = new ArrayList<>();
+    PeerPairingStatus written = directory.update(name, status -> {
+      status.localInstanceId = identity.instanceId();
+      status.observedGeneration = generation;
+      if (pairing.getSpec().invite != null) {
+        status.role = PairingRole.Inviter;
+        reconcileInviter(pairing, status, state, afterWrite);
+      } else {
+        status.role = PairingRole.Invitee;
+        reconcileInvitee(pairing, status, state, afterWrite);
       }
+    }).orElse(null);
+    afterWrite.forEach(Runnable::run);
+    UpdateControl<PeerPairing> control = UpdateControl.noUpdate();
+    Duration next = nextVisit(written);
+    if (next != null) {
+      control.rescheduleAfter(next);
     }
     return control;
   }
 
-  private void reconcileInvitation(PeerPairing pairing, PeerPairingStatus status, PairingState state) {
-    InvitationRequest request = pairing.getSpec().invite;
-    String secretName = request.secretName != null ? request.secretName : pairing.getMetadata().getName() + "-invitation";
-    String namespace = pairing.getMetadata().getNamespace();
-    Long generation = pairing.getMetadata().getGeneration();
-    if (state == PairingState.Revoked) {
-      // An unredeemed invitation of a revoked pairing must never be redeemable again.
-      client.secrets().inNamespace(namespace).withName(secretName).delete();
-      status.phase = PairingPhase.Revoked;
-      set(status, CONDITION_INVITATION, ConditionStatus.False, "PairingRevoked",
-          "the pairing was revoked; its invitation was withdrawn", generation);
-      setReady(status, ConditionStatus.False, "PairingRevoked", "the pairing was revoked", generation);
-      return;
+  @Override
+  public DeleteControl cleanup(PeerPairing pairing, Context<PeerPairing> context) {
+    // Deleting a pairing revokes it first: the peer is told if it is connected, and an unredeemed
+    // invitation is withdrawn so that it can never be redeemed.
+    String name = pairing.getMetadata().getName();
+    sessions.revoke(name, "the pairing was deleted by " + instanceName);
+    if (pairing.getSpec().invite != null) {
+      client.secrets().inNamespace(pairing.getMetadata().getNamespace()).withName(invitationSecretName(pairing)).delete();
     }
-    Secret existing = client.secrets().inNamespace(namespace).withName(secretName).get();
-    boolean current = existing != null
-        && status.invitation != null
-        && Objects.equals(String.valueOf(generation), annotation(existing, ISSUED_FOR_GENERATION))
-        && existing.getData() != null && existing.getData().containsKey(INVITATION_KEY);
-    if (!current) {
-      Duration lifetime;
-      try {
-        lifetime = GoDuration.parse(request.expiresIn == null ? "24h" : request.expiresIn);
-      } catch (IllegalArgumentException e) {
-        status.phase = PairingPhase.Failed;
-        if (set(status, CONDITION_INVITATION, ConditionStatus.False, "InvitationInvalid",
-            "spec.invite.expiresIn: " + e.getMessage(), generation)) {
-          events.record(pairing, EventRecorder.Type.Warning, "InvitationInvalid", "spec.invite.expiresIn: " + e.getMessage());
-        }
-        setReady(status, ConditionStatus.False, "InvitationInvalid", "fix spec.invite.expiresIn", generation);
-        return;
-      }
-      Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      Flow flow = request.flow == null ? Flow.Bidirectional : request.flow;
-      int maxRedemptions = request.maxRedemptions == null ? 1 : request.maxRedemptions;
-      String url = request.externalUrl != null ? request.externalUrl : externalUrl;
-      Invitation invitation = new Invitation(identity.instanceId(), instanceName, url,
-          identity.certificateThumbprint(), UUID.randomUUID().toString(), now, now.plus(lifetime), flow, maxRedemptions);
-      String jws = Invitations.issue(identity, invitation);
-      Secret secret = new SecretBuilder()
-          .withNewMetadata()
-          .withName(secretName)
-          .withNamespace(namespace)
-          .addToLabels("app.kubernetes.io/managed-by", "consortium-operator")
-          .addToLabels("consortium.io/pairing", pairing.getMetadata().getName())
-          .addToAnnotations(ISSUED_FOR_GENERATION, String.valueOf(generation))
-          .addToAnnotations("consortium.io/invitation-id", invitation.id())
-          .addToAnnotations("consortium.io/expires-at", invitation.expiresAt().toString())
-          .withOwnerReferences(Owners.reference(pairing))
-          .endMetadata()
-          .withType("Opaque")
-          .withData(Map.of(INVITATION_KEY,
-              Base64.getEncoder().encodeToString(jws.getBytes(StandardCharsets.UTF_8))))
-          .build();
-      client.secrets().inNamespace(namespace).resource(secret).createOr(op -> op.update());
-      InvitationStatus invitationStatus = new InvitationStatus();
-      invitationStatus.secretName = secretName;
-      invitationStatus.id = invitation.id();
-      invitationStatus.expiresAt = invitation.expiresAt().toString();
-      invitationStatus.redemptions = 0;
-      invitationStatus.maxRedemptions = maxRedemptions;
-      status.invitation = invitationStatus;
-      status.flow = flow;
-      events.record(pairing, EventRecorder.Type.Normal, "InvitationIssued",
-          "invitation " + invitation.id() + " written to Secret " + secretName + ", valid until " + invitation.expiresAt());
-    }
-    Instant expiresAt = Instant.parse(status.invitation.expiresAt);
-    boolean redeemed = status.invitation.redemptions != null && status.invitation.redemptions > 0;
-    if (!redeemed && !clock.instant().isBefore(expiresAt)) {
-      status.phase = PairingPhase.Failed;
-      if (set(status, CONDITION_INVITATION, ConditionStatus.False, "InvitationExpired",
-          "the invitation expired at " + expiresAt + " without being redeemed; change spec.invite (for example"
-              + " spec.invite.expiresIn) to issue a new one", generation)) {
-        events.record(pairing, EventRecorder.Type.Warning, "InvitationExpired",
-            "invitation " + status.invitation.id + " expired unredeemed");
-      }
-      setReady(status, ConditionStatus.False, "InvitationExpired", "issue a new invitation", generation);
-      return;
-    }
-    status.phase = state == PairingState.Suspended ? PairingPhase.Suspended : PairingPhase.Invited;
-    set(status, CONDITION_INVITATION, ConditionStatus.True, "InvitationIssued",
-        "hand Secret " + status.invitation.secretName + " to the invitee; it can be redeemed "
-            + status.invitation.maxRedemptions + " time(s) until " + status.invitation.expiresAt, generation);
-    setReady(status, ConditionStatus.False, "WaitingForRedemption",
-        "waiting for the invitee to redeem the invitation", generation);
+    return DeleteControl.defaultDelete();
   }
 
-  private void reconcileAcceptance(PeerPairing pairing, PeerPairingStatus status, PairingState state) {
+  // ---- inviter ---------------------------------------------------------------------------------
+
+  private void reconcileInviter(PeerPairing pairing, PeerPairingStatus status, PairingState state,
+      List<Runnable> afterWrite) {
+    Long generation = pairing.getMetadata().getGeneration();
+    String name = pairing.getMetadata().getName();
+    if (state == PairingState.Revoked) {
+      afterWrite.add(() -> sessions.revoke(name, "revoked by " + instanceName));
+      client.secrets().inNamespace(pairing.getMetadata().getNamespace()).withName(invitationSecretName(pairing)).delete();
+      revoked(pairing, status, generation);
+      return;
+    }
+    if (status.peer == null && !ensureInvitation(pairing, status)) {
+      return;
+    }
+    if (state == PairingState.Suspended) {
+      afterWrite.add(() -> sessions.disconnect(name, "PairingSuspended: " + instanceName + " suspended the pairing"));
+      suspended(status, generation);
+      return;
+    }
+    if (status.phase == PairingPhase.PeerRevoked) {
+      return;
+    }
+    if (status.peer == null) {
+      Instant expiresAt = Instant.parse(status.invitation.expiresAt);
+      if (!clock.instant().isBefore(expiresAt)) {
+        status.phase = PairingPhase.Failed;
+        if (set(status, CONDITION_INVITATION, ConditionStatus.False, "InvitationExpired",
+            "the invitation expired at " + expiresAt + " without being redeemed; change spec.invite (for example"
+                + " spec.invite.expiresIn) to issue a new one", generation)) {
+          events.record(pairing, EventRecorder.Type.Warning, "InvitationExpired",
+              "invitation " + status.invitation.id + " expired unredeemed");
+        }
+        setReady(status, ConditionStatus.False, "InvitationExpired", "issue a new invitation", generation);
+        return;
+      }
+      status.phase = PairingPhase.Invited;
+      set(status, CONDITION_INVITATION, ConditionStatus.True, "InvitationIssued",
+          "hand Secret " + status.invitation.secretName + " to the invitee; it can be redeemed "
+              + status.invitation.maxRedemptions + " time(s) until " + status.invitation.expiresAt, generation);
+      set(status, CONDITION_CONNECTED, ConditionStatus.False, "WaitingForRedemption",
+          "no instance has redeemed the invitation yet", generation);
+      setReady(status, ConditionStatus.False, "WaitingForRedemption",
+          "waiting for the invitee to redeem the invitation", generation);
+      return;
+    }
+    set(status, CONDITION_INVITATION, ConditionStatus.True, "InvitationRedeemed",
+        "redeemed by " + status.peer.name + " (" + status.peer.instanceId + ")", generation);
+    showLink(pairing, status, generation, "waiting for " + status.peer.name + " to dial in");
+  }
+
+  /** Writes the invitation Secret if the current generation has none; false when the spec is unusable. */
+  private boolean ensureInvitation(PeerPairing pairing, PeerPairingStatus status) {
+    InvitationRequest request = pairing.getSpec().invite;
+    String secretName = invitationSecretName(pairing);
+    String namespace = pairing.getMetadata().getNamespace();
+    Long generation = pairing.getMetadata().getGeneration();
+    Secret existing = client.secrets().inNamespace(namespace).withName(secretName).get();
+    boolean current = existing != null && status.invitation != null
+        && Objects.equals(String.valueOf(generation), annotation(existing, ISSUED_FOR_GENERATION))
+        && existing.getData() != null && existing.getData().containsKey(INVITATION_KEY);
+    if (current) {
+      return true;
+    }
+    Duration lifetime;
+    try {
+      lifetime = GoDuration.parse(request.expiresIn == null ? "24h" : request.expiresIn);
+    } catch (IllegalArgumentException e) {
+      status.phase = PairingPhase.Failed;
+      if (set(status, CONDITION_INVITATION, ConditionStatus.False, "InvitationInvalid",
+          "spec.invite.expiresIn: " + e.getMessage(), generation)) {
+        events.record(pairing, EventRecorder.Type.Warning, "InvitationInvalid", "spec.invite.expiresIn: " + e.getMessage());
+      }
+      setReady(status, ConditionStatus.False, "InvitationInvalid", "fix spec.invite.expiresIn", generation);
+      return false;
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Flow flow = request.flow == null ? Flow.Bidirectional : request.flow;
+    int maxRedemptions = request.maxRedemptions == null ? 1 : request.maxRedemptions;
+    String url = request.externalUrl != null ? request.externalUrl : externalUrl;
+    Invitation invitation = new Invitation(identity.instanceId(), instanceName, url,
+        identity.certificateThumbprint(), UUID.randomUUID().toString(), now, now.plus(lifetime), flow, maxRedemptions);
+    String jws = Invitations.issue(identity, invitation);
+    Secret secret = new SecretBuilder()
+        .withNewMetadata()
+        .withName(secretName)
+        .withNamespace(namespace)
+        .addToLabels("app.kubernetes.io/managed-by", "consortium-operator")
+        .addToLabels("consortium.io/pairing", pairing.getMetadata().getName())
+        .addToAnnotations(ISSUED_FOR_GENERATION, String.valueOf(generation))
+        .addToAnnotations("consortium.io/invitation-id", invitation.id())
+        .addToAnnotations("consortium.io/expires-at", invitation.expiresAt().toString())
+        .withOwnerReferences(Owners.reference(pairing))
+        .endMetadata()
+        .withType("Opaque")
+        .withData(Map.of(INVITATION_KEY, Base64.getEncoder().encodeToString(jws.getBytes(StandardCharsets.UTF_8))))
+        .build();
+    client.secrets().inNamespace(namespace).resource(secret).createOr(op -> op.update());
+    InvitationStatus invitationStatus = new InvitationStatus();
+    invitationStatus.secretName = secretName;
+    invitationStatus.id = invitation.id();
+    invitationStatus.expiresAt = invitation.expiresAt().toString();
+    invitationStatus.redemptions = 0;
+    invitationStatus.maxRedemptions = maxRedemptions;
+    status.invitation = invitationStatus;
+    status.flow = flow;
+    events.record(pairing, EventRecorder.Type.Normal, "InvitationIssued",
+        "invitation " + invitation.id() + " written to Secret " + secretName + ", valid until " + invitation.expiresAt());
+    return true;
+  }
+
+  // ---- invitee ---------------------------------------------------------------------------------
+
+  private void reconcileInvitee(PeerPairing pairing, PeerPairingStatus status, PairingState state,
+      List<Runnable> afterWrite) {
+    Long generation = pairing.getMetadata().getGeneration();
+    String name = pairing.getMetadata().getName();
+    if (state == PairingState.Revoked) {
+      afterWrite.add(() -> sessions.revoke(name, "revoked by " + instanceName));
+      revoked(pairing, status, generation);
+      return;
+    }
+    boolean redeemed = status.invitation != null && status.invitation.redemptions != null
+        && status.invitation.redemptions > 0 && status.peer != null;
+    String compact = null;
+    if (!redeemed) {
+      compact = readInvitation(pairing, status);
+      if (compact == null) {
+        afterWrite.add(() -> sessions.disconnect(name, "no valid invitation"));
+        return;
+      }
+    }
+    if (state == PairingState.Suspended) {
+      afterWrite.add(() -> sessions.disconnect(name, "PairingSuspended: " + instanceName + " suspended the pairing"));
+      suspended(status, generation);
+      return;
+    }
+    if (status.phase == PairingPhase.PeerRevoked) {
+      return;
+    }
+    Redeem redeem = redeemed ? null
+        : new Redeem(status.invitation.id, compact, instanceName, sessions.certificatePem());
+    URI url = URI.create(status.peer.url);
+    String pin = status.peer.instanceId;
+    afterWrite.add(() -> sessions.keepLinked(name, url, pin, redeem));
+    showLink(pairing, status, generation, "dialling " + status.peer.url);
+  }
+
+  /** Reads and checks the invitation named in spec.accept; pins the inviter. Null when unusable. */
+  private String readInvitation(PeerPairing pairing, PeerPairingStatus status) {
     Long generation = pairing.getMetadata().getGeneration();
     SecretKeyRef ref = pairing.getSpec().accept.invitationSecretRef;
     String key = ref.key == null ? INVITATION_KEY : ref.key;
     Secret secret = client.secrets().inNamespace(pairing.getMetadata().getNamespace()).withName(ref.name).get();
-    String compact = secret == null || secret.getData() == null ? null : secret.getData().get(key);
-    if (compact == null) {
+    String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(key);
+    if (encoded == null) {
       fail(pairing, status, "InvitationInvalid", secret == null
           ? "Secret " + ref.name + " (spec.accept.invitationSecretRef) does not exist"
           : "Secret " + ref.name + " has no key '" + key + "'", generation);
-      return;
+      return null;
     }
+    String compact;
     Invitation invitation;
     try {
-      invitation = Invitations.verify(new String(Base64.getDecoder().decode(compact), StandardCharsets.UTF_8), clock);
+      compact = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).strip();
+      invitation = Invitations.verify(compact, clock);
     } catch (InvitationException e) {
       fail(pairing, status, e.reason().name(), e.getMessage(), generation);
-      return;
+      return null;
     } catch (IllegalArgumentException e) {
       fail(pairing, status, "InvitationInvalid", "Secret " + ref.name + " key '" + key + "' is not base64", generation);
-      return;
+      return null;
     }
     if (invitation.issuer().equals(identity.instanceId())) {
       fail(pairing, status, "InvitationInvalid", "the invitation was issued by this very instance", generation);
-      return;
+      return null;
     }
     PeerIdentity peer = status.peer == null ? new PeerIdentity() : status.peer;
     peer.instanceId = invitation.issuer();
@@ -213,26 +322,97 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing> {
     peer.certificateThumbprint = invitation.certificateThumbprint();
     status.peer = peer;
     status.flow = invitation.flow();
-    InvitationStatus invitationStatus = new InvitationStatus();
-    invitationStatus.id = invitation.id();
-    invitationStatus.expiresAt = invitation.expiresAt().toString();
-    invitationStatus.maxRedemptions = invitation.maxRedemptions();
-    status.invitation = invitationStatus;
+    if (status.invitation == null || !invitation.id().equals(status.invitation.id)) {
+      InvitationStatus invitationStatus = new InvitationStatus();
+      invitationStatus.id = invitation.id();
+      invitationStatus.redemptions = 0;
+      status.invitation = invitationStatus;
+      sessions.retry(pairing.getMetadata().getName());
+    }
+    status.invitation.expiresAt = invitation.expiresAt().toString();
+    status.invitation.maxRedemptions = invitation.maxRedemptions();
     if (set(status, CONDITION_INVITATION, ConditionStatus.True, "InvitationVerified",
         "signed by " + invitation.issuer() + " (" + invitation.issuerName() + "), valid until " + invitation.expiresAt(),
         generation)) {
       events.record(pairing, EventRecorder.Type.Normal, "InvitationVerified",
           "invitation from " + invitation.issuerName() + " verified; inviter key pinned");
     }
-    status.phase = switch (state) {
-      case Suspended -> PairingPhase.Suspended;
-      case Revoked -> PairingPhase.Revoked;
-      case Active -> PairingPhase.Connecting;
-    };
-    set(status, CONDITION_CONNECTED, ConditionStatus.Unknown, "LinkNotStarted",
-        "the invitation is valid and the inviter's key is pinned; this build does not run the peer link yet, so "
-            + invitation.url() + " is not dialled", generation);
-    setReady(status, ConditionStatus.False, "LinkNotStarted", "the peer link is not running", generation);
+    return compact;
+  }
+
+  // ---- both ------------------------------------------------------------------------------------
+
+  /** Phase and conditions from what the link is doing. */
+  private void showLink(PeerPairing pairing, PeerPairingStatus status, Long generation, String waiting) {
+    String name = pairing.getMetadata().getName();
+    LinkState link = sessions.state(name).orElse(null);
+    PairingPhase before = status.phase;
+    if (link != null && link.connected()) {
+      status.phase = PairingPhase.Connected;
+      set(status, CONDITION_CONNECTED, ConditionStatus.True, "LinkUp",
+          "linked to " + status.peer.name + " since " + status.connectedSince, generation);
+      setReady(status, ConditionStatus.True, "LinkUp", "the pairing is connected", generation);
+      Instant seen = link.lastSeenAt();
+      if (seen != null && (status.lastSeenAt == null
+          || !Instant.parse(status.lastSeenAt).plus(LAST_SEEN_INTERVAL).isAfter(clock.instant()))) {
+        status.lastSeenAt = seen.truncatedTo(ChronoUnit.SECONDS).toString();
+      }
+    } else if (link != null && link.gaveUp()) {
+      if (PairingPhase.PeerRevoked.name().equals(link.problemReason())) {
+        status.phase = PairingPhase.PeerRevoked;
+      } else {
+        status.phase = PairingPhase.Failed;
+      }
+      set(status, CONDITION_CONNECTED, ConditionStatus.False, link.problemReason(), link.problem(), generation);
+      setReady(status, ConditionStatus.False, link.problemReason(), link.problem(), generation);
+    } else {
+      status.phase = status.connectedSince == null ? PairingPhase.Connecting : PairingPhase.Disconnected;
+      String reason = link == null ? "NotConnected" : link.problemReason();
+      String message = link == null ? waiting : link.problem() + (link.since() == null ? "" : " (since " + link.since()
+          .truncatedTo(ChronoUnit.SECONDS) + "); retrying with backoff");
+      set(status, CONDITION_CONNECTED, ConditionStatus.False, reason, message, generation);
+      setReady(status, ConditionStatus.False, reason, message, generation);
+    }
+    if (before != status.phase && status.phase != null) {
+      EventRecorder.Type type = status.phase == PairingPhase.Connected ? EventRecorder.Type.Normal : EventRecorder.Type.Warning;
+      String reason = status.phase == PairingPhase.Connected ? "Connected"
+          : Conditions.find(status.conditions, CONDITION_CONNECTED).map(c -> c.reason).orElse(status.phase.name());
+      String message = Conditions.find(status.conditions, CONDITION_CONNECTED).map(c -> c.message).orElse("");
+      if (status.phase != PairingPhase.Connecting || link != null) {
+        events.record(pairing, type, reason, message);
+      }
+    }
+  }
+
+  private void revoked(PeerPairing pairing, PeerPairingStatus status, Long generation) {
+    if (status.phase != PairingPhase.Revoked) {
+      events.record(pairing, EventRecorder.Type.Normal, "PairingRevoked",
+          "the pairing was revoked; the peer is told if it is connected, and the invitation withdrawn");
+    }
+    status.phase = PairingPhase.Revoked;
+    set(status, CONDITION_CONNECTED, ConditionStatus.False, "PairingRevoked", "the pairing was revoked", generation);
+    setReady(status, ConditionStatus.False, "PairingRevoked", "the pairing was revoked", generation);
+  }
+
+  private void suspended(PeerPairingStatus status, Long generation) {
+    status.phase = PairingPhase.Suspended;
+    set(status, CONDITION_CONNECTED, ConditionStatus.False, "PairingSuspended",
+        "the pairing is suspended: set spec.state to Active to link again", generation);
+    setReady(status, ConditionStatus.False, "PairingSuspended", "the pairing is suspended", generation);
+  }
+
+  private Duration nextVisit(PeerPairingStatus status) {
+    if (status == null) {
+      return null;
+    }
+    if (status.phase == PairingPhase.Invited && status.invitation != null) {
+      Duration untilExpiry = Duration.between(clock.instant(), Instant.parse(status.invitation.expiresAt));
+      return untilExpiry.isNegative() ? null : untilExpiry.plusSeconds(1);
+    }
+    if (status.phase == PairingPhase.Connected) {
+      return LAST_SEEN_INTERVAL;
+    }
+    return null;
   }
 
   private void fail(PeerPairing pairing, PeerPairingStatus status, String reason, String message, Long generation) {
@@ -250,6 +430,12 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing> {
 
   private void setReady(PeerPairingStatus status, ConditionStatus value, String reason, String message, Long generation) {
     Conditions.set(status.conditions, Conditions.READY, value, reason, message, generation, clock);
+  }
+
+  private static String invitationSecretName(PeerPairing pairing) {
+    InvitationRequest request = pairing.getSpec().invite;
+    return request != null && request.secretName != null ? request.secretName
+        : pairing.getMetadata().getName() + "-invitation";
   }
 
   private static String annotation(Secret secret, String name) {

@@ -62,11 +62,13 @@ final class DialOutcome implements LinkHandler {
 
   @Override
   public void onOpen(LinkConnection link) {
-    if (future.complete(link)) {
-      handler.onOpen(link);
-    } else {
+    if (future.isDone()) {
       link.close("dial abandoned");
+      return;
     }
+    // The handler learns of the link before whoever waits on the future sends on it.
+    handler.onOpen(link);
+    future.complete(link);
   }
 
   @Override

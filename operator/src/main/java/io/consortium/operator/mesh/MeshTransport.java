@@ -68,6 +68,8 @@ public final class MeshTransport implements AutoCloseable {
       listener = new ServerBootstrap()
           .group(boss, workers)
           .channel(NioServerSocketChannel.class)
+          // A restarted operator binds its port again at once, whatever connections linger in TIME_WAIT.
+          .option(ChannelOption.SO_REUSEADDR, true)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override

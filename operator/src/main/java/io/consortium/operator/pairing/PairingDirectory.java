@@ -4,6 +4,7 @@ import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.PeerPairingStatus;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Objects;
@@ -64,18 +65,29 @@ public final class PairingDirectory {
    */
   public Optional<PeerPairingStatus> update(String name, Consumer<PeerPairingStatus> change) {
     synchronized (locks.computeIfAbsent(name, n -> new Object())) {
-      PeerPairing fresh = client.resources(PeerPairing.class).inNamespace(namespace).withName(name).get();
-      if (fresh == null) {
-        return Optional.empty();
-      }
-      PeerPairingStatus status = fresh.getStatus() == null ? new PeerPairingStatus() : fresh.getStatus();
-      String before = Serialization.asJson(status);
-      change.accept(status);
-      if (!Objects.equals(before, Serialization.asJson(status))) {
+      for (int attempt = 1; ; attempt++) {
+        PeerPairing fresh = client.resources(PeerPairing.class).inNamespace(namespace).withName(name).get();
+        if (fresh == null) {
+          return Optional.empty();
+        }
+        PeerPairingStatus status = fresh.getStatus() == null ? new PeerPairingStatus() : fresh.getStatus();
+        String before = Serialization.asJson(status);
+        change.accept(status);
+        if (Objects.equals(before, Serialization.asJson(status))) {
+          return Optional.of(status);
+        }
         fresh.setStatus(status);
-        client.resource(fresh).patchStatus();
+        try {
+          // A PUT of the whole status at the version just read: a write made meanwhile (a finalizer,
+          // a person) makes it fail with 409 rather than be overwritten, and it is redone on top.
+          client.resource(fresh).updateStatus();
+          return Optional.of(status);
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409 || attempt >= 5) {
+            throw e;
+          }
+        }
       }
-      return Optional.of(status);
     }
   }
 

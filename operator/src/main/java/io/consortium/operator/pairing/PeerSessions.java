@@ -1,7 +1,9 @@
 package io.consortium.operator.pairing;
 
 import io.consortium.operator.api.v1alpha1.PeerPairing;
+import io.consortium.operator.api.v1alpha1.spec.ConditionStatus;
 import io.consortium.operator.api.v1alpha1.spec.Flow;
+import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.identity.Invitation;
@@ -71,6 +73,11 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private final Consumer<String> changed;
   private final Counter replaysDropped;
   private final Counter framesRefused;
+  private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "peer-sessions-worker");
+    t.setDaemon(true);
+    return t;
+  });
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "peer-sessions");
     t.setDaemon(true);
@@ -83,6 +90,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private final Map<String, LinkState> states = new ConcurrentHashMap<>();
   private final Map<String, Dialer> dialers = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  /** Only the leader replica runs the link; a standby refuses links so that peers retry the leader. */
+  private volatile boolean leading;
 
   public PeerSessions(PairingDirectory directory, InstanceIdentity identity, String instanceName,
       MeshTransport transport, long frameLimit, Clock clock, MeterRegistry metrics, Consumer<String> changed) {
@@ -102,6 +111,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   /** One session: a link, whose it is, and both directions' sequence state. */
   private final class Session {
     final LinkConnection link;
+    /** Frames of one link are handled in order, off the I/O thread: they lead to API calls. */
+    final SerialExecutor inbox = new SerialExecutor(workers);
     volatile String pairing;
     volatile SendSequence sending = new SendSequence(clock.millis());
     final ReplayWindow receiving = new ReplayWindow();
@@ -135,6 +146,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
    * the link drops, until {@link #disconnect} or a refusal that retrying cannot fix.
    */
   public void keepLinked(String pairing, URI url, String pinnedInstanceId, Redeem redeem) {
+    // Only the leader's reconciler calls this, so it is not gated on leadership here: the leader
+    // callback may run after the first reconcile.
     if (closed || byPairing.containsKey(pairing) || dialers.containsKey(pairing)) {
       return;
     }
@@ -182,7 +195,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     final String pairing;
     final URI url;
     final String pin;
-    final Redeem redeem;
+    /** Sent to open the first session; null once the invitation was redeemed, then HELLO opens. */
+    volatile Redeem redeem;
     final Backoff backoff = new Backoff(new Random());
     volatile boolean stopped;
 
@@ -230,14 +244,29 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         return;
       }
       Duration delay = backoff.nextDelay();
+      LOG.debug("Pairing {}: dialling {} again in {} ms", pairing, url, delay.toMillis());
       scheduler.schedule(this::dialNow, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
   // ---- both sides: frames ----------------------------------------------------------------------
 
+  /** Set by leader election: only the leader talks to peers. */
+  public void setLeading(boolean leading) {
+    this.leading = leading;
+    if (!leading) {
+      dialers.values().forEach(d -> d.stopped = true);
+      dialers.clear();
+      byPairing.values().forEach(s -> s.link.close("NotLeader: this replica stopped leading"));
+    }
+  }
+
   @Override
   public void onOpen(LinkConnection link) {
+    if (!leading) {
+      link.close("NotLeader: this replica does not run the link; retry");
+      return;
+    }
     byLink.put(link, new Session(link));
     if (!link.dialled()) {
       // The dialler must speak first; one that does not is closed.
@@ -256,6 +285,11 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     if (session == null) {
       return;
     }
+    session.inbox.execute(() -> handleText(session, text));
+  }
+
+  private void handleText(Session session, String text) {
+    LinkConnection link = session.link;
     SignedEnvelope signed;
     try {
       signed = EnvelopeCodec.open(text, link.peerCertificate().getPublicKey(), identity.instanceId(), frameLimit);
@@ -469,6 +503,10 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       session.link.close("redemption refused");
       return;
     }
+    Dialer dialer = dialers.get(pairing);
+    if (dialer != null) {
+      dialer.redeem = null;
+    }
     directory.update(pairing, s -> {
       if (s.invitation != null) {
         s.invitation.redemptions = 1;
@@ -490,7 +528,16 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         dialer.stopped = true;
       }
       byPairing.remove(pairing, session);
-      markDown(pairing, "PeerRevoked", "the peer revoked the pairing: " + revoked.reason(), true);
+      String message = "the peer revoked the pairing: " + revoked.reason()
+          + "; to pair again, exchange a new invitation";
+      // Kept in status, not only in memory: a restarted operator must not dial a peer that revoked.
+      directory.update(pairing, s -> {
+        s.phase = PairingPhase.PeerRevoked;
+        Conditions.set(s.conditions, "Connected", ConditionStatus.False, "PeerRevoked", message, s.observedGeneration, clock);
+        Conditions.set(s.conditions, Conditions.READY, ConditionStatus.False, "PeerRevoked", message, s.observedGeneration,
+            clock);
+      });
+      markDown(pairing, "PeerRevoked", message, true);
     }
     session.link.close("acknowledged revocation");
   }
@@ -537,24 +584,39 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   @Override
   public void onClose(LinkConnection link, String reason) {
     Session session = byLink.remove(link);
-    if (session == null || session.pairing == null) {
+    if (session == null) {
+      return;
+    }
+    session.inbox.execute(() -> closed(session, reason));
+  }
+
+  private void closed(Session session, String reason) {
+    if (closed || session.pairing == null) {
       return;
     }
     String pairing = session.pairing;
     boolean wasCurrent = byPairing.remove(pairing, session);
-    if (wasCurrent) {
-      LinkState state = states.get(pairing);
-      if (state == null || !state.gaveUp()) {
-        markDown(pairing, reason.startsWith("PeerOffline") ? "PeerOffline" : "LinkLost", reason, false);
-      }
+    // A dialled link that closed before its session opened (the peer refused, or is not leading yet)
+    // is a failed attempt like any other: it is shown and retried.
+    boolean failedAttempt = session.link.dialled() && !session.established;
+    if (!wasCurrent && !failedAttempt) {
+      return;
+    }
+    LinkState state = states.get(pairing);
+    if (state == null || !state.gaveUp()) {
+      String why = reason.contains("PeerOffline") ? "PeerOffline" : failedAttempt ? "PeerRefused" : "LinkLost";
+      markDown(pairing, why, reason, false);
     }
     Dialer dialer = dialers.get(pairing);
-    if (dialer != null && wasCurrent) {
+    if (dialer != null && session.link.dialled()) {
       dialer.redialLater();
     }
   }
 
   private void markDown(String pairing, String reason, String message, boolean permanent) {
+    if (closed) {
+      return;
+    }
     Instant now = clock.instant();
     LinkState previous = states.get(pairing);
     states.put(pairing, previous == null
@@ -588,5 +650,6 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     dialers.clear();
     byPairing.values().forEach(s -> s.link.close("operator stopping"));
     scheduler.shutdownNow();
+    workers.shutdown();
   }
 }

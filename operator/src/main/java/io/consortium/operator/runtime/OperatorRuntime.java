@@ -7,6 +7,8 @@ import io.consortium.operator.identity.IdentityStore;
 import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.mesh.LinkTiming;
 import io.consortium.operator.mesh.MeshTransport;
+import io.consortium.operator.pairing.PairingDirectory;
+import io.consortium.operator.pairing.PeerSessions;
 import io.consortium.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -34,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +57,9 @@ public final class OperatorRuntime implements AutoCloseable {
   private EmbeddedApiServer embedded;
   private HealthServer health;
   private MeshTransport mesh;
+  private PeerSessions sessions;
   private int meshPort;
   private volatile boolean closed;
-  /** Instance IDs pinned by this instance's pairings; the mesh lets only these through. */
-  private final Set<String> pinnedPeers = ConcurrentHashMap.newKeySet();
 
   private OperatorRuntime(String namespace) {
     this.namespace = namespace;
@@ -133,15 +135,26 @@ public final class OperatorRuntime implements AutoCloseable {
 
     mesh = new MeshTransport(identity, settings.frameLimit(), LinkTiming.DEFAULT);
     resources.add(mesh);
-    meshPort = mesh.listen(settings.meshBindAddress(), settings.meshPort(), new UnknownPeerGate(pinnedPeers::contains));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PairingDirectory directory = new PairingDirectory(client, namespace);
+    AtomicReference<PeerPairingReconciler> pairings = new AtomicReference<>();
+    sessions = new PeerSessions(directory, identity, instanceName, mesh, settings.frameLimit(), clock, registry,
+        pairing -> {
+          PeerPairingReconciler reconciler = pairings.get();
+          if (reconciler != null) {
+            reconciler.linkChanged(namespace, pairing);
+          }
+        });
+    resources.add(sessions);
+    sessions.setLeading(!settings.leaderElection());
+    meshPort = mesh.listen(settings.meshBindAddress(), settings.meshPort(), sessions);
     // With --mesh-port 0 the port is known only now.
     String externalUrl = settings.externalUrl() != null && !settings.externalUrl().isBlank()
-        ? settings.externalUrl() : "wss://localhost:" + meshPort;
+        ? settings.externalUrl() : "wss://" + defaultExternalHost(settings.meshBindAddress()) + ":" + meshPort;
     store.publish(identity, instanceName, externalUrl);
     out.println("Instance ID: " + identity.instanceId() + " (kubectl get configmap "
         + IdentityStore.INSTANCE_CONFIGMAP + " -n " + namespace + ")");
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -161,8 +174,9 @@ public final class OperatorRuntime implements AutoCloseable {
         o.withLeaderElectionConfiguration(leaderElection(settings));
       }
     });
-    operator.register(new PeerPairingReconciler(client, identity, instanceName, externalUrl, events, clock),
-        c -> c.settingNamespace(namespace));
+    pairings.set(new PeerPairingReconciler(client, identity, instanceName, externalUrl, directory, sessions, events,
+        clock));
+    operator.register(pairings.get(), c -> c.settingNamespace(namespace));
 
     health = HealthServer.start(settings.healthPort(), this::liveness, this::readiness, registry);
     resources.add(health);
@@ -172,14 +186,23 @@ public final class OperatorRuntime implements AutoCloseable {
     out.flush();
   }
 
+  /** Without --external-url: the address the link listens on when it is a specific one, else localhost. */
+  private static String defaultExternalHost(String bindAddress) {
+    return bindAddress == null || bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "localhost" : bindAddress;
+  }
+
   /**
    * JOSDK exits the JVM when leadership is lost; doing that from inside a shutdown hook deadlocks the
    * JVM (SIGTERM would never end the pod), so we exit ourselves, only when the lease is lost while running.
    */
   private LeaderElectionConfiguration leaderElection(OperatorSettings settings) {
     LeaderCallbacks callbacks = new LeaderCallbacks(
-        () -> LOG.info("Leading: this replica runs the controllers and the peer link"),
         () -> {
+          LOG.info("Leading: this replica runs the controllers and the peer link");
+          sessions.setLeading(true);
+        },
+        () -> {
+          sessions.setLeading(false);
           if (!closed) {
             LOG.error("Lost the leader lease {}; exiting so that a new leader takes over", settings.leaseName());
             Thread exit = new Thread(() -> System.exit(1), "lost-lease-exit");
@@ -190,7 +213,23 @@ public final class OperatorRuntime implements AutoCloseable {
     return new LeaderElectionConfiguration(settings.leaseName(), namespace,
         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, callbacks, false);
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, leaderIdentity(), callbacks, false);
+  }
+
+  /**
+   * Who holds the lease: the pod's name (a restarted container of the same pod takes its lease back
+   * at once instead of waiting for it to expire), or the host name outside Kubernetes.
+   */
+  private static String leaderIdentity() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return java.util.UUID.randomUUID().toString();
+    }
   }
 
   /** Fails with one line when the API server cannot be reached or the CRDs are missing. */

@@ -22,6 +22,7 @@ public final class Org implements AutoCloseable {
   private final Path kubeconfig;
   private final KubernetesClient client;
   private OperatorRuntime operator;
+  private int meshPort;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
   private Org(String name, EmbeddedApiServer cluster, Path kubeconfig) {
@@ -45,11 +46,13 @@ public final class Org implements AutoCloseable {
   /** Starts (or restarts) this org's operator against its cluster, through the kubeconfig as in production. */
   public Org startOperator() {
     operator = OperatorRuntime.start(settings(), new PrintStream(output, true, StandardCharsets.UTF_8));
+    // A restarted operator listens where its invitations said, as it would with a fixed --mesh-port.
+    meshPort = operator.meshPort();
     return this;
   }
 
   public OperatorSettings settings() {
-    return new OperatorSettings(name, name, "127.0.0.1", 0, null, 64L << 20, 1L << 20, 0,
+    return new OperatorSettings(name, name, "127.0.0.1", meshPort, null, 64L << 20, 1L << 20, 0,
         "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null);
   }
 
