@@ -16,10 +16,13 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.util.Base64URL;
 import io.consortium.operator.identity.InstanceIdentity;
+import io.consortium.operator.identity.SelfSignedCertificates;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -258,6 +261,18 @@ class EnvelopeCodecTest {
     SignedEnvelope opened = EnvelopeCodec.open(compact, ORG1.keyPair().getPublic(), ORG2.instanceId(), compact.length());
 
     assertThat(opened.envelope().type()).isEqualTo(MessageType.SHARE_REVOKE);
+  }
+
+  @Test
+  void a_pin_on_a_key_of_another_curve_is_a_bad_signature_and_a_non_ec_pin_a_programming_error() throws Exception {
+    String compact = EnvelopeCodec.sign(envelope(ORG1, ORG2, 1, body()), ORG1);
+    PublicKey p384 = SelfSignedCertificates.newEcKeyPair("secp384r1").getPublic();
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(1024);
+
+    assertRefused(() -> EnvelopeCodec.open(compact, p384, ORG2.instanceId()), ProtocolError.BadSignature, "pinned key");
+    assertThatThrownBy(() -> EnvelopeCodec.open(compact, rsa.generateKeyPair().getPublic(), ORG2.instanceId()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be an EC key");
   }
 
   @Test
