@@ -103,6 +103,17 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void the_payload_is_json_with_the_fields_in_the_documented_order() throws Exception {
+    String compact = EnvelopeCodec.sign(envelope(ORG1, ORG2, 1, body()), ORG1);
+
+    String payload = new String(Base64URL.from(compact.split("\\.")[1]).decode(), StandardCharsets.UTF_8);
+
+    assertThat(payload).isEqualTo("{\"v\":1,\"type\":\"SHARE_REVOKE\",\"id\":\"6f1c8a52-9a43-4c1e-b3c6-2d0e3c1f7a11\","
+        + "\"from\":\"" + ORG1.instanceId() + "\",\"to\":\"" + ORG2.instanceId() + "\",\"epoch\":7,\"seq\":42,"
+        + "\"sentAt\":\"2026-11-23T12:34:56.123456789Z\",\"body\":{\"shareUid\":\"uid-1\"}}");
+  }
+
+  @Test
   void a_payload_changed_in_transit_is_refused_as_a_bad_signature() throws Exception {
     String compact = EnvelopeCodec.sign(envelope(ORG1, ORG2, 1, body()), ORG1);
     String[] parts = compact.split("\\.");
