@@ -22,6 +22,9 @@ import java.util.NoSuchElementException;
  * <p>A payload over {@code maxShareSize} is refused when the chunker is opened, before any frame.
  * A source that differs in length from its manifest fails the pull that finds it; the receiver's
  * SHA-256 check catches changed content.
+ *
+ * <p>Not thread-safe: one sender pulls from it. It reads on the caller's thread, so pull from a
+ * worker when the source is a file, not from the I/O event loop.
  */
 public final class Chunker implements Closeable {
 

@@ -38,6 +38,19 @@ public final class ReplayWindow {
     return accept(position.epoch(), position.seq());
   }
 
+  /**
+   * {@link #accept} for a handler that reports what it drops: a position not newer is counted and
+   * refused with Replayed, naming the newest position accepted so far.
+   */
+  public synchronized void admit(SequenceNumber position) throws ProtocolException {
+    SequenceNumber newest = lastAccepted;
+    if (!accept(position)) {
+      throw new ProtocolException(ProtocolError.Replayed, "a frame at " + position
+          + " was dropped: the link already accepted " + newest + " and takes only newer (epoch, seq); "
+          + dropped + " dropped so far");
+    }
+  }
+
   /** How many messages were dropped as not newer. */
   public synchronized long dropped() {
     return dropped;

@@ -3,6 +3,7 @@ package io.consortium.operator.mesh.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.mesh.protocol.Reassembler.Progress;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -141,6 +142,28 @@ class ChunkedTransferTest {
     assertThat(receiver.isComplete()).isTrue();
     assertThat(Files.mismatch(source, receiver.result())).isEqualTo(-1L);
     assertThat(receiver.result()).isEqualTo(sink.file());
+  }
+
+  @Test
+  void a_transfer_announced_in_a_signed_transfer_begin_is_checked_against_the_manifest_org2_opened() throws Exception {
+    InstanceIdentity org1 = TestIdentities.newIdentity("org1");
+    InstanceIdentity org2 = TestIdentities.newIdentity("org2");
+    byte[] payload = random(3 * SMALL_CHUNK + 5, 17);
+    TransferManifest sent = describe(payload, SMALL_FRAME);
+    String begin = EnvelopeCodec.sign(Messages.envelope(MessageType.TRANSFER_BEGIN, org1.instanceId(),
+        org2.instanceId(), 1, 1, sent), org1);
+
+    SignedEnvelope opened = EnvelopeCodec.open(begin, org1.keyPair().getPublic(), org2.instanceId(), SMALL_FRAME);
+    TransferManifest received = Messages.body(opened.envelope(), TransferManifest.class);
+    Reassembler<byte[]> receiver = new Reassembler<>(received, new MemoryChunkSink(received.totalSize()), SMALL_FRAME, MAX_SHARE);
+    try (Chunker sender = Chunker.open(sent, new ByteArrayInputStream(payload), 0, SMALL_FRAME, MAX_SHARE)) {
+      while (sender.hasNext()) {
+        receiver.accept(ChunkFrame.decode(sender.next()));
+      }
+    }
+
+    assertThat(received).isEqualTo(sent);
+    assertThat(receiver.result()).isEqualTo(payload);
   }
 
   @Test

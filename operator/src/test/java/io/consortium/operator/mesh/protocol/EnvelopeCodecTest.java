@@ -16,10 +16,13 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.util.Base64URL;
 import io.consortium.operator.identity.InstanceIdentity;
+import io.consortium.operator.identity.SelfSignedCertificates;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -97,6 +100,17 @@ class EnvelopeCodecTest {
         .isTrue();
     assertThat(JWSObject.parse(compact).getHeader().getType().getType()).isEqualTo("consortium-envelope+jws");
     assertThat(JWSObject.parse(compact).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+  }
+
+  @Test
+  void the_payload_is_json_with_the_fields_in_the_documented_order() throws Exception {
+    String compact = EnvelopeCodec.sign(envelope(ORG1, ORG2, 1, body()), ORG1);
+
+    String payload = new String(Base64URL.from(compact.split("\\.")[1]).decode(), StandardCharsets.UTF_8);
+
+    assertThat(payload).isEqualTo("{\"v\":1,\"type\":\"SHARE_REVOKE\",\"id\":\"6f1c8a52-9a43-4c1e-b3c6-2d0e3c1f7a11\","
+        + "\"from\":\"" + ORG1.instanceId() + "\",\"to\":\"" + ORG2.instanceId() + "\",\"epoch\":7,\"seq\":42,"
+        + "\"sentAt\":\"2026-11-23T12:34:56.123456789Z\",\"body\":{\"shareUid\":\"uid-1\"}}");
   }
 
   @Test
@@ -258,6 +272,18 @@ class EnvelopeCodecTest {
     SignedEnvelope opened = EnvelopeCodec.open(compact, ORG1.keyPair().getPublic(), ORG2.instanceId(), compact.length());
 
     assertThat(opened.envelope().type()).isEqualTo(MessageType.SHARE_REVOKE);
+  }
+
+  @Test
+  void a_pin_on_a_key_of_another_curve_is_a_bad_signature_and_a_non_ec_pin_a_programming_error() throws Exception {
+    String compact = EnvelopeCodec.sign(envelope(ORG1, ORG2, 1, body()), ORG1);
+    PublicKey p384 = SelfSignedCertificates.newEcKeyPair("secp384r1").getPublic();
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(1024);
+
+    assertRefused(() -> EnvelopeCodec.open(compact, p384, ORG2.instanceId()), ProtocolError.BadSignature, "pinned key");
+    assertThatThrownBy(() -> EnvelopeCodec.open(compact, rsa.generateKeyPair().getPublic(), ORG2.instanceId()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be an EC key");
   }
 
   @Test

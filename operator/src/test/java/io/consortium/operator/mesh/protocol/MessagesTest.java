@@ -68,6 +68,7 @@ class MessagesTest {
         new PairingRevoked("org1 ended the partnership"),
         new NodeSet(List.of(peer, besu)),
         new ShareOffer("KeyShare", "uid-s1", "org1-ca", 2, NOW.plusSeconds(3600), payload, null),
+        new ShareOffer("ChaincodeShare", "uid-c1", "basic-cc", 1, null, JsonNodeFactory.instance.objectNode(), TRANSFER),
         new ShareAck("uid-s1", 2, SharePhase.Delivered),
         new ShareDecision("uid-p1", 1, DecisionOutcome.Accepted, "org2-admin", NOW,
             new DecisionAttachment("FabricConfigSignature", "AQID", "Org2MSP CN=Admin@org2")),
@@ -103,6 +104,15 @@ class MessagesTest {
     assertThat(UUID.fromString(opened.envelope().id())).isNotNull();
     assertThat(Messages.body(opened.envelope(), type.bodyType())).isEqualTo(body);
     assertThat(Messages.body(opened.envelope())).isEqualTo(body);
+  }
+
+  @Test
+  void the_inviter_reads_the_invitees_certificate_from_a_redemption_to_pin_its_key() throws Exception {
+    Redeem redeem = new Redeem("jti-1", "eyJ.eyJ.sig", "org2", Pem.certificate(ORG2.certificate()));
+
+    assertThat(redeem.certificate().getPublicKey()).isEqualTo(ORG2.keyPair().getPublic());
+    assertThatThrownBy(() -> new Redeem("jti-1", "eyJ.eyJ.sig", "org2", "no pem here").certificate())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("carries no certificate");
   }
 
   @Test

@@ -43,6 +43,18 @@ class ReplayWindowTest {
   }
 
   @Test
+  void a_handler_that_reports_drops_gets_a_replayed_error_naming_both_positions() throws Exception {
+    ReplayWindow window = new ReplayWindow();
+    window.admit(new SequenceNumber(2, 8));
+
+    assertThatThrownBy(() -> window.admit(new SequenceNumber(2, 8)))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.error()).isEqualTo(ProtocolError.Replayed))
+        .hasMessageContaining("a frame at (2, 8) was dropped: the link already accepted (2, 8)")
+        .hasMessageContaining("1 dropped so far");
+    assertThat(window.dropped()).isEqualTo(1);
+  }
+
+  @Test
   void a_restarted_sender_with_a_bumped_epoch_is_accepted_although_its_seq_starts_over() {
     ReplayWindow window = new ReplayWindow();
     window.accept(1, 5_000);
