@@ -7,17 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.consortium.operator.fabric.TestPki;
-import io.grpc.ChannelCredentials;
-import io.grpc.TlsChannelCredentials;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import java.io.ByteArrayInputStream;
-import java.io.StringReader;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.List;
-import org.hyperledger.fabric.client.identity.Identities;
 import org.junit.jupiter.api.Test;
 
 class ConnectionProfileRendererTest {
@@ -71,27 +61,6 @@ class ConnectionProfileRendererTest {
 
     assertThat(json).isEqualTo(yaml);
     assertThat(ConnectionProfileRenderer.yaml(profile)).contains("pem: |");
-  }
-
-  @Test
-  void aGatewayClientConfiguresItsTlsFromTheRenderedProfile() throws Exception {
-    JsonNode peer = new ObjectMapper(new YAMLFactory())
-        .readTree(ConnectionProfileRenderer.yaml(twoOrgChannel())).path("peers").path("peer0.org1.example.com");
-    URI url = URI.create(peer.path("url").asText());
-    byte[] pem = peer.path("tlsCACerts").path("pem").asText().getBytes(StandardCharsets.UTF_8);
-
-    // The pieces fabric-gateway's samples use to dial a peer; built offline, nothing connects.
-    X509Certificate tlsCa = Identities.readX509Certificate(new StringReader(new String(pem, StandardCharsets.UTF_8)));
-    ChannelCredentials credentials = TlsChannelCredentials.newBuilder().trustManager(new ByteArrayInputStream(pem)).build();
-    SslContext netty = SslContextBuilder.forClient().trustManager(new ByteArrayInputStream(pem)).build();
-
-    assertThat(url.getScheme()).isEqualTo("grpcs");
-    assertThat(url.getHost() + ":" + url.getPort()).isEqualTo("localhost:7051");
-    assertThat(peer.path("grpcOptions").path("ssl-target-name-override").asText()).isEqualTo("peer0.org1.example.com");
-    assertThat(tlsCa.getSubjectX500Principal().getName()).contains("CN=tlsca.org1.example.com");
-    assertThat(credentials).isInstanceOf(TlsChannelCredentials.class);
-    assertThat(((TlsChannelCredentials) credentials).getRootCertificates()).isEqualTo(pem);
-    assertThat(netty.isClient()).isTrue();
   }
 
   @Test
