@@ -4,6 +4,11 @@ import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.spec.ConditionStatus;
 import io.consortium.operator.api.v1alpha1.spec.Flow;
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
+import io.consortium.operator.api.v1alpha1.spec.PairingRole;
+import io.consortium.operator.mesh.protocol.messages.NodeMetadata;
+import io.consortium.operator.mesh.protocol.messages.NodeSet;
+import io.consortium.operator.status.EventRecorder;
+import java.util.function.Supplier;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.identity.Invitation;
@@ -65,6 +70,9 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private static final int MAX_REFUSED_KEPT = 20;
 
   private final PairingDirectory directory;
+  private final RemoteNodes remoteNodes;
+  private final Supplier<List<NodeMetadata>> localNodes;
+  private final EventRecorder events;
   private final InstanceIdentity identity;
   private final String instanceName;
   private final MeshTransport transport;
@@ -94,7 +102,11 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private volatile boolean leading;
 
   public PeerSessions(PairingDirectory directory, InstanceIdentity identity, String instanceName,
-      MeshTransport transport, long frameLimit, Clock clock, MeterRegistry metrics, Consumer<String> changed) {
+      MeshTransport transport, long frameLimit, Clock clock, MeterRegistry metrics, Consumer<String> changed,
+      RemoteNodes remoteNodes, Supplier<List<NodeMetadata>> localNodes, EventRecorder events) {
+    this.remoteNodes = remoteNodes;
+    this.localNodes = localNodes;
+    this.events = events;
     this.directory = directory;
     this.identity = identity;
     this.instanceName = instanceName;
@@ -118,6 +130,10 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     final ReplayWindow receiving = new ReplayWindow();
     volatile boolean established;
     volatile Redeem redeemSent;
+    volatile PairingRole role;
+    volatile Flow flow;
+    /** The last node set sent, so that an unchanged set is not sent again. */
+    volatile List<NodeMetadata> nodesSent;
 
     Session(LinkConnection link) {
       this.link = link;
@@ -181,6 +197,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       session.send(new PairingRevoked(reason));
     }
     disconnect(pairing, "pairing revoked: " + reason);
+    remoteNodes.removeAll(pairing);
   }
 
   /** Forgets that a pairing gave up, so that a changed spec is tried again. */
@@ -336,6 +353,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       case PAIRING_REVOKED -> onPeerRevoked(session, Messages.body(envelope, PairingRevoked.class));
       case ERROR -> onError(session, Messages.body(envelope, ErrorMessage.class));
       case HELLO -> { } // a late answer to our HELLO
+      case NODE_SET -> onNodeSet(session, Messages.body(envelope, NodeSet.class));
       default -> LOG.debug("{} from {} is not handled by this version", type, session.pairing);
     }
   }
@@ -538,6 +556,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
             clock);
       });
       markDown(pairing, "PeerRevoked", message, true);
+      remoteNodes.removeAll(pairing);
     }
     session.link.close("acknowledged revocation");
   }
@@ -564,9 +583,55 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       if (peerEpoch != null) {
         s.peerEpoch = peerEpoch;
       }
+      session.role = s.role;
+      session.flow = s.flow;
     });
     LOG.info("Pairing {} connected to {}", pairing, session.link);
     changed.accept(pairing);
+    sendNodes(session);
+  }
+
+  // ---- node metadata ---------------------------------------------------------------------------
+
+  /** Sends this instance's advertised nodes to every connected peer the flow allows, if they changed. */
+  public void advertiseNodes() {
+    for (Session session : byPairing.values()) {
+      session.inbox.execute(() -> sendNodes(session));
+    }
+  }
+
+  /** The pairings this instance's nodes are advertised to right now. */
+  public List<String> advertisedTo() {
+    return byPairing.values().stream()
+        .filter(s -> s.established && s.role != null && Flows.maySend(s.role, s.flow))
+        .map(s -> s.pairing).sorted().toList();
+  }
+
+  private void sendNodes(Session session) {
+    if (!session.established || session.role == null || !Flows.maySend(session.role, session.flow)
+        || !session.link.isOpen()) {
+      return;
+    }
+    List<NodeMetadata> nodes = localNodes.get();
+    if (!nodes.equals(session.nodesSent)) {
+      session.send(new NodeSet(nodes));
+      session.nodesSent = nodes;
+    }
+  }
+
+  private void onNodeSet(Session session, NodeSet set) {
+    String pairing = session.pairing;
+    if (session.role == null || !Flows.mayReceive(session.role, session.flow)) {
+      String message = "the peer sent node metadata, but this pairing's flow is " + session.flow
+          + ": only the " + (session.role == PairingRole.Inviter ? "inviter" : "invitee") + " advertises";
+      LOG.warn("Pairing {}: {}", pairing, message);
+      session.send(new ErrorMessage("FlowForbidden", message));
+      directory.update(pairing, s -> Conditions.set(s.conditions, "FlowRespected", ConditionStatus.False,
+          "FlowForbidden", message, s.observedGeneration, clock));
+      directory.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, "FlowForbidden", message));
+      return;
+    }
+    remoteNodes.replace(pairing, session.link.peerInstanceId(), set.nodes());
   }
 
   private void touch(String pairing) {

@@ -1,7 +1,9 @@
 package io.consortium.operator.runtime;
 
 import io.consortium.operator.api.Kinds;
+import io.consortium.operator.controller.ConsortiumNodeReconciler;
 import io.consortium.operator.controller.PeerPairingReconciler;
+import io.consortium.operator.pairing.RemoteNodes;
 import io.consortium.operator.embedded.EmbeddedApiServer;
 import io.consortium.operator.identity.IdentityStore;
 import io.consortium.operator.identity.InstanceIdentity;
@@ -138,13 +140,15 @@ public final class OperatorRuntime implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PairingDirectory directory = new PairingDirectory(client, namespace);
     AtomicReference<PeerPairingReconciler> pairings = new AtomicReference<>();
+    EventRecorder events = new EventRecorder(client, clock);
     sessions = new PeerSessions(directory, identity, instanceName, mesh, settings.frameLimit(), clock, registry,
         pairing -> {
           PeerPairingReconciler reconciler = pairings.get();
           if (reconciler != null) {
             reconciler.linkChanged(namespace, pairing);
           }
-        });
+        },
+        new RemoteNodes(client, namespace), () -> ConsortiumNodeReconciler.advertised(client, namespace), events);
     resources.add(sessions);
     sessions.setLeading(!settings.leaderElection());
     meshPort = mesh.listen(settings.meshBindAddress(), settings.meshPort(), sessions);
@@ -160,7 +164,6 @@ public final class OperatorRuntime implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
 
-    EventRecorder events = new EventRecorder(client, clock);
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
@@ -177,6 +180,7 @@ public final class OperatorRuntime implements AutoCloseable {
     pairings.set(new PeerPairingReconciler(client, identity, instanceName, externalUrl, directory, sessions, events,
         clock));
     operator.register(pairings.get(), c -> c.settingNamespace(namespace));
+    operator.register(new ConsortiumNodeReconciler(sessions, events, clock), c -> c.settingNamespace(namespace));
 
     health = HealthServer.start(settings.healthPort(), this::liveness, this::readiness, registry);
     resources.add(health);
