@@ -13,6 +13,15 @@ import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
 import io.consortium.operator.identity.Invitation;
 import io.consortium.operator.identity.Invitations;
+import io.consortium.operator.identity.SelfSignedCertificates;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import java.security.KeyPair;
+import java.security.interfaces.ECPrivateKey;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.testing.Org;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -96,6 +105,44 @@ class PairingInvitationScenarioTest {
     assertThat(pairing(org2, "org1").getStatus().peer).as("nothing was pinned").isNull();
     Org.await("an Event on org2's pairing", WAIT, () -> org2.client().v1().events().list().getItems().stream()
         .anyMatch(e -> "InvitationInvalid".equals(e.getReason()) && "org1".equals(e.getInvolvedObject().getName())));
+  }
+
+  @Test
+  void org2_refuses_forged_invitations_each_with_invitation_invalid_and_makes_no_link() throws Exception {
+    org1.client().resource(inviting("org2", "24h")).create();
+    Org.await("org1's invitation", WAIT, () -> phase(org1, "org2") == PairingPhase.Invited);
+    SignedJWT genuine = SignedJWT.parse(invitationOf(org1, "org2-invitation"));
+    KeyPair mallory = SelfSignedCertificates.newEcKeyPair("secp256r1");
+
+    SignedJWT otherKey = new SignedJWT(genuine.getHeader(), genuine.getJWTClaimsSet());
+    otherKey.sign(new ECDSASigner((ECPrivateKey) mallory.getPrivate()));
+    String none = new PlainJWT(genuine.getJWTClaimsSet()).serialize();
+    SignedJWT hs256 = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(Invitations.TYPE).build(),
+        genuine.getJWTClaimsSet());
+    hs256.sign(new MACSigner(new byte[32]));
+    Map<String, String> forgeries = Map.of(
+        "signed-by-another-key", otherKey.serialize(),
+        "alg-none", none,
+        "alg-hs256", hs256.serialize());
+
+    for (Map.Entry<String, String> forgery : forgeries.entrySet()) {
+      Secret secret = new SecretBuilder().withNewMetadata().withName(forgery.getKey()).endMetadata()
+          .withData(Map.of("invitation",
+              Base64.getEncoder().encodeToString(forgery.getValue().getBytes(StandardCharsets.UTF_8))))
+          .build();
+      org2.client().secrets().resource(secret).create();
+      PeerPairing pairing = accepting(forgery.getKey());
+      pairing.getSpec().accept.invitationSecretRef = new SecretKeyRef(forgery.getKey(), null);
+      org2.client().resource(pairing).create();
+    }
+
+    for (String name : forgeries.keySet()) {
+      Org.await("org2 to refuse " + name, WAIT, () -> phase(org2, name) == PairingPhase.Failed);
+      assertThat(condition(pairing(org2, name), PeerPairingReconciler.CONDITION_INVITATION).reason)
+          .as(name).isEqualTo("InvitationInvalid");
+      assertThat(pairing(org2, name).getStatus().peer).as(name + ": nothing pinned").isNull();
+    }
+    assertThat(pairing(org1, "org2").getStatus().invitation.redemptions).as("no link was made").isZero();
   }
 
   @Test

@@ -1,0 +1,103 @@
+package io.consortium.operator.testing;
+
+import io.consortium.operator.identity.IdentityStore;
+import io.consortium.operator.identity.InstanceIdentity;
+import io.consortium.operator.identity.Pem;
+import io.consortium.operator.mesh.LinkConnection;
+import io.consortium.operator.mesh.LinkHandler;
+import io.consortium.operator.mesh.LinkTiming;
+import io.consortium.operator.mesh.MeshTransport;
+import io.consortium.operator.mesh.protocol.EnvelopeCodec;
+import io.consortium.operator.mesh.protocol.Messages;
+import io.consortium.operator.mesh.protocol.SendSequence;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A peer under the test's control, with an organization's real identity (read from its cluster, as
+ * an attacker who stole it, or a capture, would have it): it sends exactly the frames the test says.
+ */
+public final class RawPeer implements LinkHandler, AutoCloseable {
+
+  public final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+  public final BlockingQueue<String> closed = new LinkedBlockingQueue<>();
+  private final InstanceIdentity identity;
+  private final MeshTransport transport;
+  private final SendSequence sequence = new SendSequence(System.currentTimeMillis());
+  private LinkConnection link;
+
+  public RawPeer(InstanceIdentity identity) {
+    this.identity = identity;
+    this.transport = new MeshTransport(identity, 1 << 20, LinkTiming.DEFAULT);
+  }
+
+  /** The identity an organization's operator keeps in its Secret. */
+  public static InstanceIdentity identityOf(Org org) {
+    Secret secret = org.client().secrets().withName("consortium-identity").get();
+    String key = new String(Base64.getDecoder().decode(secret.getData().get(IdentityStore.PRIVATE_KEY)), StandardCharsets.UTF_8);
+    String cert = new String(Base64.getDecoder().decode(secret.getData().get(IdentityStore.CERTIFICATE)), StandardCharsets.UTF_8);
+    X509Certificate certificate = Pem.readCertificates(cert).get(0);
+    return new InstanceIdentity(new KeyPair(certificate.getPublicKey(), Pem.readPrivateKey(key)), certificate);
+  }
+
+  public RawPeer dial(Org target) throws Exception {
+    link = transport.dial(URI.create("wss://127.0.0.1:" + target.operator().meshPort()),
+        target.operator().identity().instanceId(), this).get(10, TimeUnit.SECONDS);
+    return this;
+  }
+
+  /** Signs a message as this peer and sends it; returns the frame, for replaying it. */
+  public String send(Record body) {
+    String frame = EnvelopeCodec.sign(Messages.envelope(body, identity.instanceId(), link.peerInstanceId(),
+        sequence.next(), Clock.systemUTC()), identity);
+    link.sendText(frame).join();
+    return frame;
+  }
+
+  /** A second HELLO within the session: harmless, and a frame to capture and replay. */
+  public String sendHelloAgainFrame() {
+    return send(new io.consortium.operator.mesh.protocol.messages.Hello("raw", identity.instanceId(),
+        identity.certificateThumbprint(), sequence.epoch(), java.util.List.of(EnvelopeCodec.VERSION)));
+  }
+
+  public void sendFrame(String frame) {
+    link.sendText(frame).join();
+  }
+
+  public InstanceIdentity identity() {
+    return identity;
+  }
+
+  public long epoch() {
+    return sequence.epoch();
+  }
+
+  @Override
+  public void onOpen(LinkConnection link) {}
+
+  @Override
+  public void onText(LinkConnection link, String text) {
+    received.add(text);
+  }
+
+  @Override
+  public void onBinary(LinkConnection link, byte[] data) {}
+
+  @Override
+  public void onClose(LinkConnection link, String reason) {
+    closed.add(reason);
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+  }
+}
