@@ -68,6 +68,21 @@ final class DiscoveryFront extends Dispatcher {
         }
       }
     }
+    String contentType = request.getHeader("Content-Type");
+    if (contentType != null && contentType.contains("protobuf")) {
+      // kubectl create sends built-in kinds as protobuf, which the CRUD store cannot read (it would
+      // hang); 415 makes client-go send JSON instead.
+      return new MockResponse().setResponseCode(415).setHeader("Content-Type", "application/json")
+          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"UnsupportedMediaType\","
+              + "\"message\":\"the embedded API server reads JSON only\",\"code\":415}");
+    }
+    if (bare.startsWith("/openapi/")) {
+      // No OpenAPI document is served; the CRUD store would answer with every stored object, which
+      // kubectl then tries to read as a schema.
+      return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\","
+              + "\"message\":\"the embedded API server serves no OpenAPI document\",\"code\":404}");
+    }
     if ("POST".equals(request.getMethod()) && bare.endsWith("/selfsubjectrulesreviews")) {
       return json(allowEverything(request));
     }
