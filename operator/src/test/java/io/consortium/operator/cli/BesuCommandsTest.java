@@ -1,5 +1,9 @@
 package io.consortium.operator.cli;
 
+import static io.consortium.operator.testing.CliRun.run;
+
+import io.consortium.operator.testing.CliRun.Run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,17 +34,7 @@ class BesuCommandsTest {
   static final String BESU_QBFT =
       "0xf84fa00000000000000000000000000000000000000000000000000000000000000000ea94d5feb0fc5a54a89f97aeb34c3df15397c19f6dd294d6a9a4c886eb008ac307abdc1f38745c1dd13a88c080c0";
 
-  record Run(int code, String out, String err) {}
 
-  static Run run(String... args) {
-    CommandLine cmd = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cmd.setOut(new PrintWriter(out));
-    cmd.setErr(new PrintWriter(err));
-    int code = cmd.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   static void assertOneLineError(Run r, String contains) {
     assertThat(r.code()).isNotZero();

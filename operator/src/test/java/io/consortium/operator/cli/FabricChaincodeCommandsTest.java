@@ -1,5 +1,9 @@
 package io.consortium.operator.cli;
 
+import static io.consortium.operator.testing.CliRun.run;
+
+import io.consortium.operator.testing.CliRun.Run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consortium.operator.fabric.TestPki;
@@ -26,11 +30,11 @@ class FabricChaincodeCommandsTest {
         "--dial-timeout", "5s", "--tls-required", "--root-cert", ca.toString(), "-o", pkg.toString());
     Run id = run("fabric", "package-id", pkg.toString());
 
-    assertThat(built.code).as(built.err).isZero();
-    assertThat(built.out).matches("basic_1\\.0:[0-9a-f]{64}\n");
-    assertThat(id.code).as(id.err).isZero();
-    assertThat(id.out).isEqualTo(built.out);
-    assertThat(id.out.strip()).isEqualTo(ChaincodePackage.read(pkg).id().toString());
+    assertThat(built.code()).as(built.err()).isZero();
+    assertThat(built.out()).matches("basic_1\\.0:[0-9a-f]{64}\n");
+    assertThat(id.code()).as(id.err()).isZero();
+    assertThat(id.out()).isEqualTo(built.out());
+    assertThat(id.out().strip()).isEqualTo(ChaincodePackage.read(pkg).id().toString());
   }
 
   @Test
@@ -51,17 +55,17 @@ class FabricChaincodeCommandsTest {
 
     Run r = run("fabric", "package-id", notPackage.toString());
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.out).isEmpty();
-    assertThat(r.err).isEqualTo("error: " + notPackage + ": not a chaincode package: not a gzip stream (Not in GZIP format)\n");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("error: " + notPackage + ": not a chaincode package: not a gzip stream (Not in GZIP format)\n");
   }
 
   @Test
   void aMissingFileGivesOneLineAndExitOne() {
     Run r = run("fabric", "package-id", dir.resolve("absent.tar.gz").toString());
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).startsWith("error: no such file: ").doesNotContain("\tat ").hasLineCount(1);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("error: no such file: ").doesNotContain("\tat ").hasLineCount(1);
   }
 
   @Test
@@ -74,8 +78,8 @@ class FabricChaincodeCommandsTest {
     Run r = run("fabric", "ccaas-package", "--label", "basic_1.0", "--address", "cc:9999", "--tls-required",
         "--root-cert", leaky.toString(), "-o", out.toString());
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).isEqualTo("error: root_cert contains a PEM private key: a package meant to be shared must never carry one\n");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("error: root_cert contains a PEM private key: a package meant to be shared must never carry one\n");
     assertThat(out).doesNotExist();
   }
 
@@ -83,27 +87,17 @@ class FabricChaincodeCommandsTest {
   void aBadLabelIsRefusedInOneLine() {
     Run r = run("fabric", "ccaas-package", "--label", "bad label!", "--address", "cc:9999", "-o", dir.resolve("x").toString());
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).startsWith("error: invalid label 'bad label!'").hasLineCount(1);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("error: invalid label 'bad label!'").hasLineCount(1);
   }
 
   @Test
   void aMissingRequiredOptionIsAUsageError() {
     Run r = run("fabric", "ccaas-package", "--label", "basic_1.0", "-o", dir.resolve("x").toString());
 
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("--address");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--address");
   }
 
-  private record Run(int code, String out, String err) {}
 
-  private static Run run(String... args) {
-    CommandLine cmd = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cmd.setOut(new PrintWriter(out));
-    cmd.setErr(new PrintWriter(err));
-    int code = cmd.execute(args);
-    return new Run(code, out.toString().replace(System.lineSeparator(), "\n"), err.toString().replace(System.lineSeparator(), "\n"));
-  }
 }

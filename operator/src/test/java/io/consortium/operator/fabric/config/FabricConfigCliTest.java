@@ -1,5 +1,9 @@
 package io.consortium.operator.fabric.config;
 
+import static io.consortium.operator.testing.CliRun.run;
+
+import io.consortium.operator.testing.CliRun.Run;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consortium.operator.cli.Main;
@@ -23,17 +27,7 @@ import picocli.CommandLine;
  */
 class FabricConfigCliTest {
 
-  record Run(int code, String out, String err) {}
 
-  static Run run(String... args) {
-    CommandLine cmd = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cmd.setOut(new PrintWriter(out));
-    cmd.setErr(new PrintWriter(err));
-    int code = cmd.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   /** Writes orderer, org1 (NodeOUs), org2 (admin certs), org3 material and a block of mychannel. */
   static void writeExample(Path dir) throws Exception {
