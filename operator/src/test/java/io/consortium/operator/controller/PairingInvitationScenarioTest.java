@@ -24,6 +24,9 @@ import java.security.KeyPair;
 import java.security.interfaces.ECPrivateKey;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.testing.Org;
+import io.consortium.operator.testing.Pairings;
+import static io.consortium.operator.testing.Pairings.pairing;
+import static io.consortium.operator.testing.Pairings.phase;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +71,7 @@ class PairingInvitationScenarioTest {
     assertThat(atOrg1.getStatus().invitation.redemptions).isZero();
     assertThat(atOrg1.getStatus().invitation.maxRedemptions).isEqualTo(1);
     assertThat(atOrg1.getStatus().localInstanceId).isEqualTo(org1.operator().identity().instanceId());
-    String jws = invitationOf(org1, atOrg1.getStatus().invitation.secretName);
+    String jws = Pairings.invitation(org1, atOrg1.getStatus().invitation.secretName);
     Invitation invitation = Invitations.verify(jws, Clock.systemUTC());
     assertThat(invitation.issuer()).isEqualTo(org1.operator().identity().instanceId());
     assertThat(invitation.id()).isEqualTo(atOrg1.getStatus().invitation.id);
@@ -89,7 +92,7 @@ class PairingInvitationScenarioTest {
   void org2_refuses_a_tampered_invitation_and_says_which_check_failed() {
     org1.client().resource(inviting("org2", "24h")).create();
     Org.await("org1's invitation", WAIT, () -> phase(org1, "org2") == PairingPhase.Invited);
-    String jws = invitationOf(org1, "org2-invitation");
+    String jws = Pairings.invitation(org1, "org2-invitation");
     String[] parts = jws.split("\\.");
     String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
         .replace("\"maxRedemptions\":1", "\"maxRedemptions\":50");
@@ -111,7 +114,7 @@ class PairingInvitationScenarioTest {
   void org2_refuses_forged_invitations_each_with_invitation_invalid_and_makes_no_link() throws Exception {
     org1.client().resource(inviting("org2", "24h")).create();
     Org.await("org1's invitation", WAIT, () -> phase(org1, "org2") == PairingPhase.Invited);
-    SignedJWT genuine = SignedJWT.parse(invitationOf(org1, "org2-invitation"));
+    SignedJWT genuine = SignedJWT.parse(Pairings.invitation(org1, "org2-invitation"));
     KeyPair mallory = SelfSignedCertificates.newEcKeyPair("secp256r1");
 
     SignedJWT otherKey = new SignedJWT(genuine.getHeader(), genuine.getJWTClaimsSet());
@@ -149,7 +152,7 @@ class PairingInvitationScenarioTest {
   void an_invitation_that_expired_unredeemed_shows_invitation_expired_on_both_sides() {
     org1.client().resource(inviting("org2", "2s")).create();
     Org.await("org1's invitation", WAIT, () -> phase(org1, "org2") == PairingPhase.Invited);
-    handOver(invitationOf(org1, "org2-invitation"), org2);
+    handOver(Pairings.invitation(org1, "org2-invitation"), org2);
 
     Org.await("org1 to mark it expired", WAIT, () -> phase(org1, "org2") == PairingPhase.Failed);
     assertThat(condition(pairing(org1, "org2"), PeerPairingReconciler.CONDITION_INVITATION).reason)
@@ -200,19 +203,8 @@ class PairingInvitationScenarioTest {
     to.client().secrets().resource(secret).create();
   }
 
-  private static String invitationOf(Org org, String secretName) {
-    Secret secret = org.client().secrets().withName(secretName).get();
-    return new String(Base64.getDecoder().decode(secret.getData().get("invitation")), StandardCharsets.UTF_8);
-  }
 
-  private static PeerPairing pairing(Org org, String name) {
-    return org.client().resources(PeerPairing.class).withName(name).get();
-  }
 
-  private static PairingPhase phase(Org org, String name) {
-    PeerPairing pairing = pairing(org, name);
-    return pairing == null || pairing.getStatus() == null ? null : pairing.getStatus().phase;
-  }
 
   private static Condition condition(PeerPairing pairing, String type) {
     return Conditions.find(pairing.getStatus().conditions, type).orElseThrow();
