@@ -82,6 +82,7 @@ final class LinkFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       handler.onBinary(connection, ByteBufUtil.getBytes(binary.content()));
     } else if (frame instanceof CloseWebSocketFrame close) {
       connection.noteCloseReason("closed by the peer: " + close.reasonText());
+      ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), null)).addListener(f -> ctx.close());
     } else if (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame) {
       // handled by netty (pings are answered) and by the reset above
     }

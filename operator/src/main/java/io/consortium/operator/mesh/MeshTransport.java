@@ -84,6 +84,8 @@ public final class MeshTransport implements AutoCloseable {
                   .maxFramePayloadLength(frameLimit)
                   .handshakeTimeoutMillis(timing.handshakeTimeout().toMillis())
                   .dropPongFrames(false)
+                  // Close frames reach the link handler, so that the reason a peer gave is kept.
+                  .handleCloseFrames(false)
                   .build()));
               p.addLast("link", new LinkFrameHandler(handler, timing, false));
             }
@@ -134,6 +136,7 @@ public final class MeshTransport implements AutoCloseable {
                 .maxFramePayloadLength(frameLimit)
                 .handshakeTimeoutMillis(timing.handshakeTimeout().toMillis())
                 .dropPongFrames(false)
+                .handleCloseFrames(false)
                 .build()));
             p.addLast("link", new LinkFrameHandler(outcome, timing, true));
           }

@@ -62,6 +62,8 @@ public final class OperatorRuntime implements AutoCloseable {
   private PeerSessions sessions;
   private int meshPort;
   private volatile boolean closed;
+  private String leaderIdentity;
+  private String leaseName;
 
   private OperatorRuntime(String namespace) {
     this.namespace = namespace;
@@ -200,6 +202,8 @@ public final class OperatorRuntime implements AutoCloseable {
    * JVM (SIGTERM would never end the pod), so we exit ourselves, only when the lease is lost while running.
    */
   private LeaderElectionConfiguration leaderElection(OperatorSettings settings) {
+    leaderIdentity = leaderIdentity();
+    leaseName = settings.leaseName();
     LeaderCallbacks callbacks = new LeaderCallbacks(
         () -> {
           LOG.info("Leading: this replica runs the controllers and the peer link");
@@ -217,22 +221,42 @@ public final class OperatorRuntime implements AutoCloseable {
     return new LeaderElectionConfiguration(settings.leaseName(), namespace,
         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, leaderIdentity(), callbacks, false);
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, leaderIdentity, callbacks, false);
   }
 
   /**
-   * Who holds the lease: the pod's name (a restarted container of the same pod takes its lease back
-   * at once instead of waiting for it to expire), or the host name outside Kubernetes.
+   * Who holds the lease: the pod's name, or outside Kubernetes the host name with a random suffix,
+   * so that two processes (or two runtimes in one test JVM) never both think they lead.
    */
   private static String leaderIdentity() {
     String pod = System.getenv("POD_NAME");
     if (pod != null && !pod.isBlank()) {
       return pod;
     }
+    String host;
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
+      host = java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.net.UnknownHostException e) {
-      return java.util.UUID.randomUUID().toString();
+      host = "consortium-operator";
+    }
+    return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * Gives the lease up on a clean stop, so that a restarted operator (or the standby) leads at once
+   * instead of waiting for it to expire; JOSDK does not release it.
+   */
+  private void releaseLease() {
+    if (leaseName == null || leaderIdentity == null) {
+      return;
+    }
+    try {
+      var lease = client.leases().inNamespace(namespace).withName(leaseName).get();
+      if (lease != null && lease.getSpec() != null && leaderIdentity.equals(lease.getSpec().getHolderIdentity())) {
+        client.resource(lease).delete();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("Could not release the leader lease: {}", e.getMessage());
     }
   }
 
@@ -321,6 +345,7 @@ public final class OperatorRuntime implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("Stopping the controllers: {}", e.getMessage());
       }
+      releaseLease();
     }
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {

@@ -156,6 +156,37 @@ class PairingLinkScenarioTest {
   }
 
   @Test
+  void only_the_leader_replica_runs_the_link_a_standby_refuses_peers() throws Exception {
+    accept(org2, "org1", invite(org1, "org2"));
+    awaitPhase(org1, "org2", PairingPhase.Connected);
+
+    try (var standby = org1.startStandby();
+        var org2Key = new io.consortium.operator.testing.RawPeer(io.consortium.operator.testing.RawPeer.identityOf(org2))) {
+      var link = new io.consortium.operator.mesh.MeshTransport(org2Key.identity(), 1 << 20,
+          io.consortium.operator.mesh.LinkTiming.DEFAULT);
+      try {
+        var closed = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var handler = new io.consortium.operator.mesh.LinkHandler() {
+          public void onOpen(io.consortium.operator.mesh.LinkConnection l) {}
+          public void onText(io.consortium.operator.mesh.LinkConnection l, String t) {}
+          public void onBinary(io.consortium.operator.mesh.LinkConnection l, byte[] d) {}
+          public void onClose(io.consortium.operator.mesh.LinkConnection l, String reason) {
+            closed.add(reason);
+          }
+        };
+        link.dial(java.net.URI.create("wss://127.0.0.1:" + standby.meshPort()),
+            org1.operator().identity().instanceId(), handler).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(closed.poll(10, java.util.concurrent.TimeUnit.SECONDS)).contains("NotLeader");
+      } finally {
+        link.close();
+      }
+      assertThat(standby.identity().instanceId()).as("one identity per organization")
+          .isEqualTo(org1.operator().identity().instanceId());
+      assertThat(Pairings.phase(org1, "org2")).isEqualTo(PairingPhase.Connected);
+    }
+  }
+
+  @Test
   void an_impostor_at_the_inviters_address_is_refused_as_pin_mismatch() {
     // Mallory (org3 here) sits at the address the invitation names: a man in the middle.
     String jws = invite(org1, "org2", invite -> invite.externalUrl = "wss://127.0.0.1:" + org3.operator().meshPort());

@@ -85,6 +85,22 @@ class MeshTransportTest {
   }
 
   @Test
+  void a_peer_that_stops_answering_pings_is_offline_after_three_missed_pongs() throws Exception {
+    URI direct = org1Url();
+    try (io.consortium.operator.testing.TcpProxy network = new io.consortium.operator.testing.TcpProxy(direct.getPort())) {
+      LinkConnection fromOrg2 = org2Mesh.dial(URI.create("wss://127.0.0.1:" + network.port()), org1.instanceId(),
+          org2Events).get(10, TimeUnit.SECONDS);
+      assertThat(fromOrg2.isOpen()).isTrue();
+
+      network.freeze();
+
+      String reason = org2Events.closed.poll(FAST.pingInterval().toMillis() * (FAST.missedPongLimit() + 5),
+          TimeUnit.MILLISECONDS);
+      assertThat(reason).startsWith("PeerOffline").contains("3 pings");
+    }
+  }
+
+  @Test
   void a_listener_with_another_key_than_the_pinned_one_is_refused_as_pin_mismatch() {
     // Mallory sits at the address Org2 was told, with her own certificate (a man in the middle).
     int port = malloryMesh.listen("127.0.0.1", 0, new Recorder());

@@ -57,9 +57,11 @@ class OperatorRuntimeTest {
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("jvm_memory_used_bytes");
 
-      org1.stopOperator();
       assertThat(org1.client().leases().withName("consortium-operator-leader").get())
           .as("the leader lease was taken").isNotNull();
+      org1.stopOperator();
+      assertThat(org1.client().leases().withName("consortium-operator-leader").get())
+          .as("a clean stop gives the lease up, so that a restart leads at once").isNull();
     }
   }
 

@@ -51,6 +51,14 @@ public final class Org implements AutoCloseable {
     return this;
   }
 
+  /** A second replica of this org's operator on the same cluster, on other ports: it stands by. */
+  public OperatorRuntime startStandby() {
+    OperatorSettings s = settings();
+    return OperatorRuntime.start(new OperatorSettings(s.namespace(), s.instanceName(), s.meshBindAddress(), 0,
+        s.externalUrl(), s.maxShareSize(), s.frameLimit(), 0, s.identitySecretName(), true, s.leaseName(),
+        s.kubeconfig(), false, 0, null), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  }
+
   public OperatorSettings settings() {
     return new OperatorSettings(name, name, "127.0.0.1", meshPort, null, 64L << 20, 1L << 20, 0,
         "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null);

@@ -21,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final AtomicBoolean refusing = new AtomicBoolean();
+  private final AtomicBoolean frozen = new AtomicBoolean();
   private final Thread acceptor;
 
   public TcpProxy(int targetPort) throws IOException {
@@ -48,9 +49,15 @@ public final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
+  /** Keeps connections open but lets nothing through, as a peer that hangs or a silent firewall does. */
+  public void freeze() {
+    frozen.set(true);
+  }
+
   /** Lets connections through again. */
   public void restore() {
     refusing.set(false);
+    frozen.set(false);
   }
 
   private void acceptLoop() {
@@ -79,8 +86,10 @@ public final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, n);
-          out.flush();
+          if (!frozen.get()) {
+            out.write(buffer, 0, n);
+            out.flush();
+          }
         }
       } catch (IOException ignored) {
         // one side went away
