@@ -76,9 +76,21 @@ final class DiscoveryFront extends Dispatcher {
           .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"UnsupportedMediaType\","
               + "\"message\":\"the embedded API server reads JSON only\",\"code\":415}");
     }
+    if ("GET".equals(request.getMethod()) && bare.equals("/openapi/v3")) {
+      return json(openApiPaths());
+    }
+    if ("GET".equals(request.getMethod()) && bare.startsWith("/openapi/v3/apis/")) {
+      String[] gv = bare.substring("/openapi/v3/apis/".length()).split("/");
+      if (gv.length == 2) {
+        ObjectNode document = openApiDocument(gv[0], gv[1]);
+        if (document != null) {
+          return json(document);
+        }
+      }
+    }
     if (bare.startsWith("/openapi/")) {
-      // No OpenAPI document is served; the CRUD store would answer with every stored object, which
-      // kubectl then tries to read as a schema.
+      // Only the custom resources' schemas are served (for kubectl explain); the CRUD store would
+      // answer anything else with every stored object, which kubectl then tries to read as a schema.
       return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
           .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\","
               + "\"message\":\"the embedded API server serves no OpenAPI document\",\"code\":404}");
@@ -196,6 +208,75 @@ final class DiscoveryFront extends Dispatcher {
     nonResource.putArray("nonResourceURLs").add("*");
     status.put("incomplete", false);
     return review;
+  }
+
+  /** The OpenAPI v3 discovery document: one path per group/version of the stored CRDs. */
+  private ObjectNode openApiPaths() {
+    ObjectNode root = mapper.createObjectNode();
+    ObjectNode paths = root.putObject("paths");
+    for (CustomResourceDefinition crd : crds.get()) {
+      for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+        String key = "apis/" + crd.getSpec().getGroup() + "/" + version.getName();
+        paths.putObject(key).put("serverRelativeURL", "/openapi/v3/" + key);
+      }
+    }
+    return root;
+  }
+
+  /** The OpenAPI v3 document of one group/version: each kind's schema, found by kubectl by its GVK. */
+  private ObjectNode openApiDocument(String group, String version) {
+    ObjectNode schemas = mapper.createObjectNode();
+    ObjectNode paths = mapper.createObjectNode();
+    for (CustomResourceDefinition crd : crds.get()) {
+      if (!crd.getSpec().getGroup().equals(group)) {
+        continue;
+      }
+      for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
+        if (!v.getName().equals(version) || v.getSchema() == null) {
+          continue;
+        }
+        String kind = crd.getSpec().getNames().getKind();
+        ObjectNode schema = mapper.valueToTree(v.getSchema().getOpenAPIV3Schema());
+        ObjectNode properties = schema.withObject("/properties");
+        properties.putObject("apiVersion").put("type", "string")
+            .put("description", "APIVersion defines the versioned schema of this representation of an object.");
+        properties.putObject("kind").put("type", "string")
+            .put("description", "Kind is a string value representing the REST resource this object represents.");
+        properties.putObject("metadata").put("type", "object")
+            .put("description", "Standard object's metadata.");
+        if (!schema.has("description")) {
+          schema.put("description", kind + " of " + group + "/" + version + ".");
+        }
+        ObjectNode gvk = schema.putArray("x-kubernetes-group-version-kind").addObject();
+        gvk.put("group", group);
+        gvk.put("kind", kind);
+        gvk.put("version", version);
+        String[] reversed = group.split("\\.");
+        StringBuilder name = new StringBuilder();
+        for (int i = reversed.length - 1; i >= 0; i--) {
+          name.append(reversed[i]).append('.');
+        }
+        String schemaName = name + version + "." + kind;
+        schemas.set(schemaName, schema);
+        // kubectl explain finds a resource's schema through the GET operation of its path.
+        String plural = crd.getSpec().getNames().getPlural();
+        ObjectNode get = paths.putObject("/apis/" + group + "/" + version + "/namespaces/{namespace}/" + plural + "/{name}")
+            .putObject("get");
+        get.put("x-kubernetes-action", "get");
+        get.set("x-kubernetes-group-version-kind", gvk.deepCopy());
+        get.putObject("responses").putObject("200").putObject("content").putObject("application/json")
+            .putObject("schema").put("$ref", "#/components/schemas/" + schemaName);
+      }
+    }
+    if (schemas.isEmpty()) {
+      return null;
+    }
+    ObjectNode document = mapper.createObjectNode();
+    document.put("openapi", "3.0.0");
+    document.putObject("info").put("title", "Kubernetes").put("version", "v1.33.0");
+    document.set("paths", paths);
+    document.putObject("components").set("schemas", schemas);
+    return document;
   }
 
   private ObjectNode version() {

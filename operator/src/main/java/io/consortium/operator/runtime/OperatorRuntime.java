@@ -345,7 +345,12 @@ public final class OperatorRuntime implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("Stopping the controllers: {}", e.getMessage());
       }
-      releaseLease();
+      // Never hold up a stop for it: against an API server that is itself going away the call hangs.
+      try {
+        java.util.concurrent.CompletableFuture.runAsync(this::releaseLease).get(3, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.debug("The leader lease was not released: {}", e.toString());
+      }
     }
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {

@@ -52,6 +52,8 @@ class KubectlAgainstEmbeddedTest {
     assertThat(kubectl("get", "secret").stdout()).contains("consortium-identity");
     assertThat(kubectl("api-resources", "--api-group=consortium.io").stdout())
         .contains("pairing", "keyshare", "netshare", "ccshare", "proposal", "cnode");
+    assertThat(kubectl("explain", "keyshare.spec.source").stdout())
+        .contains("KIND:       KeyShare", "Only the public part is ever sent", "name\t<string> -required-");
   }
 
   @Test
