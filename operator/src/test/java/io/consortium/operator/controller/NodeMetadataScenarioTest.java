@@ -71,9 +71,9 @@ class NodeMetadataScenarioTest {
     ConsortiumNode atOrg1 = awaitNode(org1, "org2-validator0");
     assertThat(atOrg1.getSpec().enode).isEqualTo(ENODE);
 
-    ConsortiumNode moved = node(org1, "peer0");
-    moved.getSpec().endpoint = "peer0.org1.example.com:9051";
-    org1.client().resource(moved).update();
+    org1.client().resources(ConsortiumNode.class).withName("peer0").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"endpoint\":\"peer0.org1.example.com:9051\"}}");
     Org.await("org2's copy to follow the new endpoint", Pairings.WAIT,
         () -> "peer0.org1.example.com:9051".equals(node(org2, "org1-peer0").getSpec().endpoint));
 

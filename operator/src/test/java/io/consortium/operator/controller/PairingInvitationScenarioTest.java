@@ -169,9 +169,7 @@ class PairingInvitationScenarioTest {
     org1.client().resource(inviting("org2", "24h")).create();
     Org.await("org1's invitation", WAIT, () -> phase(org1, "org2") == PairingPhase.Invited);
 
-    PeerPairing revoke = pairing(org1, "org2");
-    revoke.getSpec().state = PairingState.Revoked;
-    org1.client().resource(revoke).update();
+    Pairings.setState(org1, "org2", PairingState.Revoked);
 
     Org.await("the pairing to be revoked", WAIT, () -> phase(org1, "org2") == PairingPhase.Revoked);
     assertThat(org1.client().secrets().withName("org2-invitation").get()).isNull();

@@ -62,10 +62,11 @@ public final class Pairings {
     invitee.client().resource(pairing).create();
   }
 
+  /** As {@code kubectl patch --type merge}: no read-modify-write race with the operator's status writes. */
   public static void setState(Org org, String name, PairingState state) {
-    PeerPairing pairing = pairing(org, name);
-    pairing.getSpec().state = state;
-    org.client().resource(pairing).update();
+    org.client().resources(PeerPairing.class).withName(name).patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"state\":\"" + state + "\"}}");
   }
 
   public static PeerPairing pairing(Org org, String name) {
