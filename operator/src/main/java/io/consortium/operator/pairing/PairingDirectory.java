@@ -3,13 +3,10 @@ package io.consortium.operator.pairing;
 import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.PeerPairingStatus;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
+import io.consortium.operator.status.StatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -22,11 +19,12 @@ public final class PairingDirectory {
 
   private final KubernetesClient client;
   private final String namespace;
-  private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+  private final StatusWriter writer;
 
   public PairingDirectory(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
+    this.writer = new StatusWriter(client, namespace);
   }
 
   public List<PeerPairing> all() {
@@ -64,31 +62,8 @@ public final class PairingDirectory {
    * when the pairing is gone.
    */
   public Optional<PeerPairingStatus> update(String name, Consumer<PeerPairingStatus> change) {
-    synchronized (locks.computeIfAbsent(name, n -> new Object())) {
-      for (int attempt = 1; ; attempt++) {
-        PeerPairing fresh = client.resources(PeerPairing.class).inNamespace(namespace).withName(name).get();
-        if (fresh == null) {
-          return Optional.empty();
-        }
-        PeerPairingStatus status = fresh.getStatus() == null ? new PeerPairingStatus() : fresh.getStatus();
-        String before = Serialization.asJson(status);
-        change.accept(status);
-        if (Objects.equals(before, Serialization.asJson(status))) {
-          return Optional.of(status);
-        }
-        fresh.setStatus(status);
-        try {
-          // A PUT of the whole status at the version just read: a write made meanwhile (a finalizer,
-          // a person) makes it fail with 409 rather than be overwritten, and it is redone on top.
-          client.resource(fresh).updateStatus();
-          return Optional.of(status);
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 409 || attempt >= 5) {
-            throw e;
-          }
-        }
-      }
-    }
+    return writer.update(PeerPairing.class, name, PeerPairingStatus::new, p -> change.accept(p.getStatus()))
+        .map(PeerPairing::getStatus);
   }
 
   public static PairingState state(PeerPairing pairing) {

@@ -7,6 +7,10 @@ import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.PairingRole;
 import io.consortium.operator.mesh.protocol.messages.NodeMetadata;
 import io.consortium.operator.mesh.protocol.messages.NodeSet;
+import io.consortium.operator.mesh.protocol.messages.ShareAck;
+import io.consortium.operator.mesh.protocol.messages.ShareDecision;
+import io.consortium.operator.mesh.protocol.messages.ShareOffer;
+import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
 import io.consortium.operator.status.EventRecorder;
 import java.util.function.Supplier;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
@@ -268,6 +272,32 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
 
   // ---- both sides: frames ----------------------------------------------------------------------
 
+  private volatile ShareInbox shares;
+
+  /** Where share messages go; set once the share controllers exist. */
+  public void setShareInbox(ShareInbox inbox) {
+    this.shares = inbox;
+  }
+
+  /**
+   * Sends a message to a pairing's peer if a session is up; false otherwise (the caller sends it
+   * again when {@link ShareInbox#linkUp} says the link is back).
+   */
+  public boolean send(String pairing, Record body) {
+    Session session = byPairing.get(pairing);
+    if (session == null || !session.established || !session.link.isOpen()) {
+      return false;
+    }
+    session.inbox.execute(() -> session.send(body));
+    return true;
+  }
+
+  /** Whether the side of this instance may send shares on the pairing (its flow). */
+  public boolean maySend(String pairing) {
+    Session session = byPairing.get(pairing);
+    return session != null && session.role != null && Flows.maySend(session.role, session.flow);
+  }
+
   /** Set by leader election: only the leader talks to peers. */
   public void setLeading(boolean leading) {
     this.leading = leading;
@@ -326,7 +356,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       touch(session.pairing);
     }
     try {
-      dispatch(session, envelope);
+      dispatch(session, signed);
     } catch (ProtocolException e) {
       framesRefused.increment();
       refuse(session, e);
@@ -335,7 +365,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     }
   }
 
-  private void dispatch(Session session, Envelope envelope) throws ProtocolException {
+  private void dispatch(Session session, SignedEnvelope signed) throws ProtocolException {
+    Envelope envelope = signed.envelope();
     MessageType type = envelope.type();
     if (!session.established) {
       switch (type) {
@@ -354,6 +385,10 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       case ERROR -> onError(session, Messages.body(envelope, ErrorMessage.class));
       case HELLO -> { } // a late answer to our HELLO
       case NODE_SET -> onNodeSet(session, Messages.body(envelope, NodeSet.class));
+      case SHARE_OFFER -> onShareOffer(session, signed, Messages.body(envelope, ShareOffer.class));
+      case SHARE_ACK -> withShares(inbox -> inbox.acknowledged(session.pairing, Messages.body(envelope, ShareAck.class)));
+      case SHARE_DECISION -> withShares(inbox -> inbox.decided(session.pairing, Messages.body(envelope, ShareDecision.class)));
+      case SHARE_REVOKE -> withShares(inbox -> inbox.revoked(session.pairing, Messages.body(envelope, ShareRevoke.class)));
       default -> LOG.debug("{} from {} is not handled by this version", type, session.pairing);
     }
   }
@@ -589,6 +624,10 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     LOG.info("Pairing {} connected to {}", pairing, session.link);
     changed.accept(pairing);
     sendNodes(session);
+    ShareInbox inbox = shares;
+    if (inbox != null) {
+      inbox.linkUp(pairing);
+    }
   }
 
   // ---- node metadata ---------------------------------------------------------------------------
@@ -616,6 +655,32 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     if (!nodes.equals(session.nodesSent)) {
       session.send(new NodeSet(nodes));
       session.nodesSent = nodes;
+    }
+  }
+
+  /** A body read before the inbox is called, so that a malformed one is refused like any frame. */
+  private interface ShareCall {
+    void on(ShareInbox inbox) throws ProtocolException;
+  }
+
+  private void withShares(ShareCall call) throws ProtocolException {
+    ShareInbox inbox = shares;
+    if (inbox != null) {
+      call.on(inbox);
+    }
+  }
+
+  private void onShareOffer(Session session, SignedEnvelope signed, ShareOffer offer) {
+    if (session.role == null || !Flows.mayReceive(session.role, session.flow)) {
+      String message = "the peer offered share " + offer.shareName() + ", but this pairing's flow is " + session.flow;
+      session.send(new ErrorMessage("FlowForbidden", message));
+      directory.update(session.pairing, s -> Conditions.set(s.conditions, "FlowRespected", ConditionStatus.False,
+          "FlowForbidden", message, s.observedGeneration, clock));
+      return;
+    }
+    ShareInbox inbox = shares;
+    if (inbox != null) {
+      inbox.offer(session.pairing, session.link.peerInstanceId(), signed, offer);
     }
   }
 

@@ -2,6 +2,9 @@ package io.consortium.operator.runtime;
 
 import io.consortium.operator.api.Kinds;
 import io.consortium.operator.controller.ConsortiumNodeReconciler;
+import io.consortium.operator.controller.KeyShareReconciler;
+import io.consortium.operator.share.KeyShares;
+import io.consortium.operator.status.StatusWriter;
 import io.consortium.operator.controller.PeerPairingReconciler;
 import io.consortium.operator.pairing.RemoteNodes;
 import io.consortium.operator.embedded.EmbeddedApiServer;
@@ -183,6 +186,10 @@ public final class OperatorRuntime implements AutoCloseable {
         clock));
     operator.register(pairings.get(), c -> c.settingNamespace(namespace));
     operator.register(new ConsortiumNodeReconciler(sessions, events, clock), c -> c.settingNamespace(namespace));
+    KeyShares keyShares = new KeyShares(client, namespace, sessions, directory, new StatusWriter(client, namespace),
+        events, clock);
+    sessions.setShareInbox(keyShares);
+    operator.register(new KeyShareReconciler(keyShares, namespace, clock), c -> c.settingNamespace(namespace));
 
     health = HealthServer.start(settings.healthPort(), this::liveness, this::readiness, registry);
     resources.add(health);

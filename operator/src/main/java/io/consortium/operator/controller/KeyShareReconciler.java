@@ -1,0 +1,49 @@
+package io.consortium.operator.controller;
+
+import io.consortium.operator.api.v1alpha1.KeyShare;
+import io.consortium.operator.share.KeyShares;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** KeyShare, both directions: the work is in {@link KeyShares}; this wires it to JOSDK. */
+@ControllerConfiguration(name = "keyshare")
+public final class KeyShareReconciler implements Reconciler<KeyShare> {
+
+  private final KeyShares keyShares;
+  private final Clock clock;
+  private final SimpleInboundEventSource<KeyShare> linkEvents = new SimpleInboundEventSource<>("keyshare-link-events");
+
+  public KeyShareReconciler(KeyShares keyShares, String namespace, Clock clock) {
+    this.keyShares = keyShares;
+    this.clock = clock;
+    keyShares.setRevisit(name -> linkEvents.propagateEvent(new ResourceID(name, namespace)));
+  }
+
+  @Override
+  public List<EventSource<?, KeyShare>> prepareEventSources(EventSourceContext<KeyShare> context) {
+    return List.of(linkEvents);
+  }
+
+  @Override
+  public UpdateControl<KeyShare> reconcile(KeyShare share, Context<KeyShare> context) {
+    keyShares.reconcile(share);
+    UpdateControl<KeyShare> control = UpdateControl.noUpdate();
+    if (share.getSpec().expiresAt != null) {
+      Duration left = Duration.between(clock.instant(), Instant.parse(share.getSpec().expiresAt));
+      if (!left.isNegative()) {
+        control.rescheduleAfter(left.plusSeconds(1));
+      }
+    }
+    return control;
+  }
+}

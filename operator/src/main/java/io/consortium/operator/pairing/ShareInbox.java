@@ -1,0 +1,23 @@
+package io.consortium.operator.pairing;
+
+import io.consortium.operator.mesh.protocol.SignedEnvelope;
+import io.consortium.operator.mesh.protocol.messages.ShareAck;
+import io.consortium.operator.mesh.protocol.messages.ShareDecision;
+import io.consortium.operator.mesh.protocol.messages.ShareOffer;
+import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
+
+/** Where the link hands what it hears about shares. Called off the I/O thread, in order per link. */
+public interface ShareInbox {
+
+  /** A peer offers a share (a new one or a new revision); {@code envelope} proves who sent it. */
+  void offer(String pairing, String peerInstanceId, SignedEnvelope envelope, ShareOffer offer);
+
+  void acknowledged(String pairing, ShareAck ack);
+
+  void decided(String pairing, ShareDecision decision);
+
+  void revoked(String pairing, ShareRevoke revoke);
+
+  /** A session with the pairing's peer came up: what was not acknowledged is sent again. */
+  void linkUp(String pairing);
+}

@@ -1,0 +1,219 @@
+package io.consortium.operator.share;
+
+import static io.consortium.operator.testing.Pairings.accept;
+import static io.consortium.operator.testing.Pairings.awaitPhase;
+import static io.consortium.operator.testing.Pairings.invite;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.consortium.operator.api.v1alpha1.KeyShare;
+import io.consortium.operator.api.v1alpha1.KeyShareSpec;
+import io.consortium.operator.api.v1alpha1.spec.AcceptMode;
+import io.consortium.operator.api.v1alpha1.spec.AcceptPolicy;
+import io.consortium.operator.api.v1alpha1.spec.KeyGeneration;
+import io.consortium.operator.api.v1alpha1.spec.KeyUsage;
+import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
+import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
+import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
+import io.consortium.operator.api.v1alpha1.spec.SharePhase;
+import io.consortium.operator.identity.Pem;
+import io.consortium.operator.identity.SelfSignedCertificates;
+import io.consortium.operator.testing.Org;
+import io.consortium.operator.testing.Pairings;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Org1 shares a key with Org2 and Org3, each on its own cluster, over real links. */
+class KeyShareScenarioTest {
+
+  @TempDir Path workdir;
+  Org org1;
+  Org org2;
+  Org org3;
+  KeyPair adminKey;
+
+  @BeforeEach
+  void consortium() {
+    org1 = Org.cluster("org1", workdir).startOperator();
+    org2 = Org.cluster("org2", workdir).startOperator();
+    org3 = Org.cluster("org3", workdir).startOperator();
+    accept(org2, "org1", invite(org1, "org2"));
+    accept(org3, "org1", invite(org1, "org3"));
+    awaitPhase(org1, "org2", PairingPhase.Connected);
+    awaitPhase(org1, "org3", PairingPhase.Connected);
+    adminKey = SelfSignedCertificates.newEcKeyPair("secp256r1");
+    String certificate = Pem.certificate(SelfSignedCertificates.selfSigned(adminKey, "Admin@org1.example.com",
+        List.of(), Instant.now(), Duration.ofDays(30)));
+    // Org1's admin TLS pair: the private key is in the Secret, and must never leave org1's cluster.
+    org1.client().secrets().resource(new SecretBuilder().withNewMetadata().withName("org1-admin").endMetadata()
+        .withData(Map.of("tls.crt", b64(certificate), "tls.key", b64(Pem.privateKey(adminKey.getPrivate()))))
+        .build()).create();
+  }
+
+  @AfterEach
+  void stop() {
+    org3.close();
+    org2.close();
+    org1.close();
+  }
+
+  @Test
+  void org1_shares_its_admin_key_org2_accepts_org3_rejects_and_org1_sees_both() {
+    share(org1, "org1-admin", "org2", "org3");
+
+    KeyShare atOrg2 = awaitIncoming(org2, "org1-admin-key");
+    awaitIncoming(org3, "org1-admin-key");
+    assertThat(atOrg2.getMetadata().getLabels()).containsEntry("consortium.io/direction", "incoming")
+        .containsEntry("consortium.io/from", "org1");
+    assertThat(atOrg2.getSpec().from.pairing).isEqualTo("org1");
+    assertThat(atOrg2.getSpec().from.instanceId).isEqualTo(org1.operator().identity().instanceId());
+    assertThat(atOrg2.getSpec().from.signature).isNotBlank();
+    assertThat(atOrg2.getSpec().from.envelopeSha256).hasSize(64);
+    assertThat(atOrg2.getSpec().material.certificate).contains("BEGIN CERTIFICATE");
+    assertThat(atOrg2.getSpec().material.toString() + atOrg2.getSpec().material.publicKey).doesNotContain("PRIVATE");
+    awaitRecipient(org1, "org2", SharePhase.Delivered);
+    awaitRecipient(org1, "org3", SharePhase.Delivered);
+
+    decide(org2, "org1-admin-key", "Accept");
+    decide(org3, "org1-admin-key", "Reject");
+
+    awaitRecipient(org1, "org2", SharePhase.Accepted);
+    awaitRecipient(org1, "org3", SharePhase.Rejected);
+    KeyShare atOrg1 = outgoing(org1);
+    assertThat(atOrg1.getStatus().summary).isEqualTo("1/2 Accepted, 1/2 Rejected");
+    assertThat(atOrg1.getStatus().fingerprint).isEqualTo(atOrg2.getSpec().material.fingerprint);
+    Org.await("org2's ConfigMap with the accepted key", Pairings.WAIT,
+        () -> org2.client().configMaps().withName("org1-admin-key-public-key").get() != null);
+    ConfigMap accepted = org2.client().configMaps().withName("org1-admin-key-public-key").get();
+    assertThat(accepted.getData()).containsKeys("certificate.pem", "public-key.pem", "fingerprint");
+    assertThat(org3.client().configMaps().withName("org1-admin-key-public-key").get()).isNull();
+  }
+
+  @Test
+  void org1_revokes_and_org2_keeps_what_it_accepted_marked_revoked() {
+    share(org1, "org1-admin", "org2");
+    awaitIncoming(org2, "org1-admin-key");
+    decide(org2, "org1-admin-key", "Accept");
+    awaitRecipient(org1, "org2", SharePhase.Accepted);
+
+    org1.client().resources(KeyShare.class).withName("admin-key").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"revoked\":true}}");
+
+    awaitRecipient(org1, "org2", SharePhase.Revoked);
+    Org.await("org2's copy to be Revoked", Pairings.WAIT, () -> phase(org2, "org1-admin-key") == SharePhase.Revoked);
+    assertThat(org2.client().configMaps().withName("org1-admin-key-public-key").get()).as("kept").isNotNull();
+  }
+
+  @Test
+  void a_share_made_while_org2_is_away_arrives_once_when_it_is_back() {
+    org2.stopOperator();
+    awaitPhase(org1, "org2", PairingPhase.Disconnected);
+    share(org1, "org1-admin", "org2");
+    awaitRecipientReason(org1, "org2", "PeerNotConnected");
+
+    org2.startOperator();
+
+    awaitIncoming(org2, "org1-admin-key");
+    awaitRecipient(org1, "org2", SharePhase.Delivered);
+    assertThat(org2.client().resources(KeyShare.class).withLabel("consortium.io/from", "org1").list().getItems())
+        .hasSize(1);
+  }
+
+  @Test
+  void org2s_accept_policy_accepts_keys_from_org1_without_a_person() {
+    org2.client().resources(io.consortium.operator.api.v1alpha1.PeerPairing.class).withName("org1")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"acceptPolicy\":{\"KeyShare\":\"Auto\"}}}");
+    KeyShare generated = new KeyShare();
+    generated.getMetadata().setName("signing");
+    generated.setSpec(new KeyShareSpec());
+    generated.getSpec().to = List.of("org2");
+    generated.getSpec().generate = new KeyGeneration();
+    generated.getSpec().generate.curve = KeyGeneration.Curve.P384;
+    org1.client().resource(generated).create();
+
+    Org.await("org1's share to be accepted", Pairings.WAIT, () -> Optional.ofNullable(
+        org1.client().resources(KeyShare.class).withName("signing").get().getStatus())
+        .map(s -> "Accepted".equals(s.summary)).orElse(false));
+    assertThat(org1.client().secrets().withName("signing-key").get()).as("the private key stays on org1").isNotNull();
+    assertThat(org2.client().resources(KeyShare.class).withName("org1-signing").get().getSpec().material.curve)
+        .isEqualTo("P-384");
+    assertThat(new AcceptPolicy().modeFor("KeyShare")).isEqualTo(AcceptMode.Manual);
+  }
+
+  @Test
+  void a_source_that_holds_no_key_is_refused_with_a_reason_and_nothing_is_sent() {
+    org1.client().secrets().resource(new SecretBuilder().withNewMetadata().withName("db").endMetadata()
+        .withData(Map.of("password", b64("hunter2"))).build()).create();
+    share(org1, "db", "org2");
+
+    Org.await("org1 to refuse the source", Pairings.WAIT, () -> Optional.ofNullable(outgoing(org1).getStatus())
+        .map(s -> s.conditions.stream().anyMatch(c -> "SourceInvalid".equals(c.reason))).orElse(false));
+    assertThat(org2.client().resources(KeyShare.class).list().getItems()).isEmpty();
+  }
+
+  private static void share(Org org, String secret, String... to) {
+    KeyShare share = new KeyShare();
+    share.getMetadata().setName("admin-key");
+    share.setSpec(new KeyShareSpec());
+    share.getSpec().to = List.of(to);
+    share.getSpec().source = new SecretKeyRef(secret, null);
+    share.getSpec().usage = KeyUsage.Admin;
+    share.getSpec().mspId = "Org1MSP";
+    org.client().resource(share).create();
+  }
+
+  private static void decide(Org org, String name, String decision) {
+    org.client().resources(KeyShare.class).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"decision\":\"" + decision + "\"}}");
+  }
+
+  private static KeyShare outgoing(Org org) {
+    return org.client().resources(KeyShare.class).withName("admin-key").get();
+  }
+
+  private static KeyShare awaitIncoming(Org org, String name) {
+    Org.await(name + " on " + org.name(), Pairings.WAIT,
+        () -> org.client().resources(KeyShare.class).withName(name).get() != null);
+    return org.client().resources(KeyShare.class).withName(name).get();
+  }
+
+  private static SharePhase phase(Org org, String name) {
+    KeyShare share = org.client().resources(KeyShare.class).withName(name).get();
+    return share == null || share.getStatus() == null ? null : share.getStatus().phase;
+  }
+
+  private static Optional<RecipientStatus> recipient(Org org, String pairing) {
+    KeyShare share = outgoing(org);
+    return share == null || share.getStatus() == null ? Optional.empty()
+        : share.getStatus().recipients.stream().filter(r -> pairing.equals(r.pairing)).findFirst();
+  }
+
+  private static void awaitRecipient(Org org, String pairing, SharePhase phase) {
+    Org.await(pairing + " to be " + phase + " on " + org.name() + " (" + recipient(org, pairing).map(r -> r.phase + " "
+        + r.reason + " " + r.message).orElse("none") + ")", Pairings.WAIT,
+        () -> recipient(org, pairing).map(r -> r.phase == phase).orElse(false));
+  }
+
+  private static void awaitRecipientReason(Org org, String pairing, String reason) {
+    Org.await(pairing + " to show " + reason, Pairings.WAIT,
+        () -> recipient(org, pairing).map(r -> reason.equals(r.reason)).orElse(false));
+  }
+
+  private static String b64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+}
