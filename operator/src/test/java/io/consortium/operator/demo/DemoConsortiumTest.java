@@ -1,0 +1,41 @@
+package io.consortium.operator.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.consortium.operator.api.v1alpha1.KeyShare;
+import io.consortium.operator.api.v1alpha1.spec.SharePhase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command: three organizations, paired, and the key-sharing story, end to end. */
+class DemoConsortiumTest {
+
+  @TempDir Path workdir;
+
+  @Test
+  void the_demo_pairs_three_orgs_and_tells_the_story_that_kubectl_then_shows() {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    try (DemoConsortium demo = new DemoConsortium(new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+      demo.start(3, workdir);
+      demo.pairAll();
+      demo.tellTheStory();
+
+      var org2 = demo.organizations().get(1);
+      KeyShare accepted = org2.client().resources(KeyShare.class).withName("org1-org1-admin-cert").get();
+      assertThat(accepted.getStatus().phase).as("accepted, then revoked by org1").isEqualTo(SharePhase.Revoked);
+      assertThat(accepted.getStatus().decidedBy).isNotBlank();
+      assertThat(org2.client().configMaps().withName("org1-org1-admin-cert-public-key").get()).isNotNull();
+      var org3 = demo.organizations().get(2);
+      assertThat(org3.client().configMaps().withName("org1-org1-admin-cert-public-key").get()).isNull();
+      assertThat(Files.exists(workdir.resolve("org2.kubeconfig"))).isTrue();
+    }
+    String story = printed.toString(StandardCharsets.UTF_8);
+    assertThat(story).contains("paired: org1 <-> org2 (Connected)", "paired: org1 <-> org3 (Connected)",
+        "1/2 Accepted, 1/2 Rejected", "2. org2 accepts", "4. org1 revokes");
+  }
+}
