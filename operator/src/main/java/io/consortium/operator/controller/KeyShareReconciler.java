@@ -2,7 +2,9 @@ package io.consortium.operator.controller;
 
 import io.consortium.operator.api.v1alpha1.KeyShare;
 import io.consortium.operator.share.KeyShares;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -17,7 +19,7 @@ import java.util.List;
 
 /** KeyShare, both directions: the work is in {@link KeyShares}; this wires it to JOSDK. */
 @ControllerConfiguration(name = "keyshare")
-public final class KeyShareReconciler implements Reconciler<KeyShare> {
+public final class KeyShareReconciler implements Reconciler<KeyShare>, Cleaner<KeyShare> {
 
   private final KeyShares keyShares;
   private final Clock clock;
@@ -32,6 +34,14 @@ public final class KeyShareReconciler implements Reconciler<KeyShare> {
   @Override
   public List<EventSource<?, KeyShare>> prepareEventSources(EventSourceContext<KeyShare> context) {
     return List.of(linkEvents);
+  }
+
+  @Override
+  public DeleteControl cleanup(KeyShare share, Context<KeyShare> context) {
+    // An outgoing share is revoked at every recipient before it goes; a peer without a link is
+    // waited for (consortium.io/force-delete skips the wait).
+    return keyShares.revokeBeforeDelete(share) ? DeleteControl.defaultDelete()
+        : DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(10));
   }
 
   @Override

@@ -43,6 +43,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +62,8 @@ public final class KeyShares implements ShareInbox {
   public static final String SHARE_UID_LABEL = "consortium.io/share-uid";
   public static final String FROM_LABEL = "consortium.io/from";
   public static final String DIRECTION_LABEL = "consortium.io/direction";
+  /** Deletes an outgoing share without waiting for every recipient to be told. */
+  public static final String FORCE_DELETE = "consortium.io/force-delete";
 
   private static final Logger LOG = LoggerFactory.getLogger(KeyShares.class);
 
@@ -212,6 +215,12 @@ public final class KeyShares implements ShareInbox {
         st.decidedAt = null;
       }
       st.revision = from.revision;
+      boolean expired = fresh.getSpec().expiresAt != null
+          && !clock.instant().isBefore(Instant.parse(fresh.getSpec().expiresAt));
+      if (expired && st.phase == SharePhase.Pending) {
+        st.phase = ShareLifecycle.move(Direction.Incoming, st.phase, SharePhase.Expired, Cause.EXPIRY);
+        events.record(fresh, EventRecorder.Type.Warning, "Expired", "spec.expiresAt passed before a decision");
+      }
       Boolean accepts = fresh.getSpec().decisionAccepts();
       if (accepts != null && st.phase == SharePhase.Pending) {
         SharePhase to = accepts ? SharePhase.Accepted : SharePhase.Rejected;
@@ -220,6 +229,10 @@ public final class KeyShares implements ShareInbox {
         st.decidedBy = decidedBy(fresh);
         events.record(fresh, EventRecorder.Type.Normal, to.name(), "decided by " + st.decidedBy);
         LOG.info("audit {}", audit(KIND, name, from.pairing, "Pending", to.name(), st.decidedBy));
+      } else if (accepts != null && st.phase == SharePhase.Expired) {
+        Conditions.set(st.conditions, "DecisionFinal", ConditionStatus.True, "ShareExpired",
+            "the share expired before the decision; the origin can send a new revision with a later spec.expiresAt",
+            generation, clock);
       } else if (accepts != null && (st.phase == SharePhase.Accepted || st.phase == SharePhase.Rejected)
           && (accepts != (st.phase == SharePhase.Accepted))) {
         Conditions.set(st.conditions, "DecisionFinal", ConditionStatus.True, "DecisionFinal",
@@ -264,6 +277,44 @@ public final class KeyShares implements ShareInbox {
           share.getSpec().from.revision, st.phase == SharePhase.Accepted ? DecisionOutcome.Accepted : DecisionOutcome.Rejected,
           st.decidedBy, Instant.parse(st.decidedAt), null));
     }
+  }
+
+  /**
+   * Before an outgoing share goes: tells every recipient it is revoked. True when all were told (or
+   * the {@code consortium.io/force-delete} annotation says not to wait); false while some peer has no link.
+   */
+  public boolean revokeBeforeDelete(KeyShare share) {
+    if (!share.getSpec().isOutgoing()) {
+      return true;
+    }
+    boolean force = share.getMetadata().getAnnotations() != null
+        && "true".equals(share.getMetadata().getAnnotations().get(FORCE_DELETE));
+    List<String> untold = new java.util.ArrayList<>();
+    for (String to : share.getSpec().to) {
+      RecipientStatus recipient = share.getStatus() == null ? null : share.getStatus().recipients.stream()
+          .filter(r -> to.equals(r.pairing)).findFirst().orElse(null);
+      if (recipient == null || recipient.phase == SharePhase.Revoked || recipient.phase == SharePhase.Pending
+          && recipient.revision == null && !"Offered".equals(recipient.reason)) {
+        continue; // never delivered: nothing to take back
+      }
+      if (!sessions.send(to, new ShareRevoke(share.getMetadata().getUid()))) {
+        untold.add(to);
+      }
+    }
+    if (untold.isEmpty()) {
+      return true;
+    }
+    String message = "deleting: " + String.join(", ", untold) + " not told of the revocation yet (no link);"
+        + " waiting, or annotate " + FORCE_DELETE + "=true to delete without telling them";
+    if (force) {
+      events.record(share, EventRecorder.Type.Warning, "RevocationNotDelivered", "deleted without telling "
+          + String.join(", ", untold) + " (" + FORCE_DELETE + ")");
+      return true;
+    }
+    writer.update(KeyShare.class, share.getMetadata().getName(), KeyShareStatus::new, fresh ->
+        Conditions.set(fresh.getStatus().conditions, Conditions.READY, ConditionStatus.False, "RevocationPending",
+            message, fresh.getMetadata().getGeneration(), clock));
+    return false;
   }
 
   // ---- the link --------------------------------------------------------------------------------

@@ -165,6 +165,70 @@ class KeyShareScenarioTest {
     assertThat(org2.client().resources(KeyShare.class).list().getItems()).isEmpty();
   }
 
+  @Test
+  void a_changed_share_is_a_new_revision_that_org2_decides_again() {
+    share(org1, "org1-admin", "org2");
+    awaitIncoming(org2, "org1-admin-key");
+    decide(org2, "org1-admin-key", "Accept");
+    awaitRecipient(org1, "org2", SharePhase.Accepted);
+    String newCertificate = Pem.certificate(SelfSignedCertificates.selfSigned(
+        SelfSignedCertificates.newEcKeyPair("secp256r1"), "Admin2@org1.example.com", List.of(), Instant.now(),
+        Duration.ofDays(30)));
+    org1.client().secrets().resource(new SecretBuilder().withNewMetadata().withName("org1-admin-2").endMetadata()
+        .withData(Map.of("tls.crt", b64(newCertificate))).build()).create();
+
+    org1.client().resources(KeyShare.class).withName("admin-key").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"source\":{\"name\":\"org1-admin-2\"}}}");
+
+    Org.await("org2's copy to hold revision 2, waiting for a new decision", Pairings.WAIT, () -> {
+      KeyShare copy = org2.client().resources(KeyShare.class).withName("org1-admin-key").get();
+      return copy.getSpec().from.revision == 2 && copy.getSpec().decision == null
+          && copy.getStatus() != null && copy.getStatus().phase == SharePhase.Pending;
+    });
+    awaitRecipient(org1, "org2", SharePhase.Delivered);
+    decide(org2, "org1-admin-key", "Reject");
+    awaitRecipient(org1, "org2", SharePhase.Rejected);
+    assertThat(org2.client().resources(KeyShare.class).withLabel("consortium.io/from", "org1").list().getItems())
+        .as("one resource per share, whatever its revisions").hasSize(1);
+  }
+
+  @Test
+  void a_share_nobody_decides_expires_on_both_sides() {
+    KeyShare expiring = new KeyShare();
+    expiring.getMetadata().setName("admin-key");
+    expiring.setSpec(new KeyShareSpec());
+    expiring.getSpec().to = List.of("org2");
+    expiring.getSpec().source = new SecretKeyRef("org1-admin", null);
+    expiring.getSpec().expiresAt = Instant.now().plusSeconds(4).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    org1.client().resource(expiring).create();
+    awaitIncoming(org2, "org1-admin-key");
+
+    awaitRecipient(org1, "org2", SharePhase.Expired);
+    Org.await("org2's copy to expire", Pairings.WAIT, () -> phase(org2, "org1-admin-key") == SharePhase.Expired);
+  }
+
+  @Test
+  void deleting_a_share_revokes_it_first_and_waits_for_an_absent_peer_unless_forced() {
+    share(org1, "org1-admin", "org2", "org3");
+    awaitRecipient(org1, "org2", SharePhase.Delivered);
+    awaitRecipient(org1, "org3", SharePhase.Delivered);
+    org3.stopOperator();
+    awaitPhase(org1, "org3", PairingPhase.Disconnected);
+
+    org1.client().resources(KeyShare.class).withName("admin-key").delete();
+
+    Org.await("org2 to be told", Pairings.WAIT, () -> phase(org2, "org1-admin-key") == SharePhase.Revoked);
+    Org.await("org1 to hold the share for org3", Pairings.WAIT, () -> Optional.ofNullable(outgoing(org1))
+        .map(s -> s.getStatus().conditions.stream().anyMatch(c -> "RevocationPending".equals(c.reason)
+            && c.message.contains("org3"))).orElse(false));
+
+    org1.client().resources(KeyShare.class).withName("admin-key").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\"consortium.io/force-delete\":\"true\"}}}");
+    Org.await("the share to go", Pairings.WAIT, () -> outgoing(org1) == null);
+    assertThat(org1.client().v1().events().list().getItems()).anyMatch(e -> "RevocationNotDelivered".equals(e.getReason())
+        && e.getMessage().contains("org3"));
+  }
+
   private static void share(Org org, String secret, String... to) {
     KeyShare share = new KeyShare();
     share.getMetadata().setName("admin-key");
