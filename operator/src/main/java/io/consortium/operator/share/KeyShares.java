@@ -66,6 +66,8 @@ public final class KeyShares implements ShareInbox {
   public static final String FORCE_DELETE = "consortium.io/force-delete";
 
   private static final Logger LOG = LoggerFactory.getLogger(KeyShares.class);
+  /** One JSON line per share transition, on its own logger so that it can be routed apart. */
+  private static final Logger AUDIT = LoggerFactory.getLogger("consortium.audit");
 
   private final KubernetesClient client;
   private final String namespace;
@@ -228,7 +230,7 @@ public final class KeyShares implements ShareInbox {
         st.decidedAt = Conditions.now(clock);
         st.decidedBy = decidedBy(fresh);
         events.record(fresh, EventRecorder.Type.Normal, to.name(), "decided by " + st.decidedBy);
-        LOG.info("audit {}", audit(KIND, name, from.pairing, "Pending", to.name(), st.decidedBy));
+        AUDIT.info("{}", audit(KIND, name, from.pairing, "Pending", to.name(), st.decidedBy));
       } else if (accepts != null && st.phase == SharePhase.Expired) {
         Conditions.set(st.conditions, "DecisionFinal", ConditionStatus.True, "ShareExpired",
             "the share expired before the decision; the origin can send a new revision with a later spec.expiresAt",
@@ -340,7 +342,7 @@ public final class KeyShares implements ShareInbox {
         share.getSpec().decision = Decision.Accept;
       }
       client.resources(KeyShare.class).inNamespace(namespace).resource(share).create();
-      LOG.info("audit {}", audit(KIND, share.getMetadata().getName(), pairing, null, "Pending", "peer:" + pairing));
+      AUDIT.info("{}", audit(KIND, share.getMetadata().getName(), pairing, null, "Pending", "peer:" + pairing));
     } else if (existing.get().getSpec().from.revision < offer.revision()) {
       KeyShare share = existing.get();
       boolean payloadChanged = !ProtocolJson.MAPPER.valueToTree(share.getSpec().material)
@@ -401,7 +403,7 @@ public final class KeyShares implements ShareInbox {
             Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, "RevokedByOrigin",
                 "the origin revoked the share; what was accepted is kept", fresh.getMetadata().getGeneration(), clock);
             events.record(fresh, EventRecorder.Type.Warning, "RevokedByOrigin", "revoked by the origin on " + pairing);
-            LOG.info("audit {}", audit(KIND, fresh.getMetadata().getName(), pairing, from.name(), "Revoked", "peer:" + pairing));
+            AUDIT.info("{}", audit(KIND, fresh.getMetadata().getName(), pairing, from.name(), "Revoked", "peer:" + pairing));
           }
         }));
   }
@@ -520,7 +522,7 @@ public final class KeyShares implements ShareInbox {
     recipient.lastTransitionTime = Conditions.now(clock);
     events.record(share, to == SharePhase.Rejected || to == SharePhase.Expired ? EventRecorder.Type.Warning
         : EventRecorder.Type.Normal, reason, recipient.pairing + ": " + from + " -> " + to + " (" + message + ")");
-    LOG.info("audit {}", audit(KIND, share.getMetadata().getName(), recipient.pairing, from.name(), to.name(),
+    AUDIT.info("{}", audit(KIND, share.getMetadata().getName(), recipient.pairing, from.name(), to.name(),
         cause == Cause.DECISION ? recipient.pairing : "consortium-operator"));
   }
 
@@ -551,6 +553,7 @@ public final class KeyShares implements ShareInbox {
   /** One structured audit line: time, actor, kind, share, peer, from-phase, to-phase. */
   static String audit(String kind, String share, String peer, String from, String to, String actor) {
     ObjectNode line = ProtocolJson.MAPPER.createObjectNode();
+    line.put("time", Instant.now().toString());
     line.put("kind", kind);
     line.put("share", share);
     line.put("peer", peer);

@@ -85,7 +85,39 @@ class KubectlAgainstEmbeddedTest {
     Org.await("the revoked invitation to be withdrawn", Duration.ofSeconds(20),
         () -> kubectl("get", "secret", "org2-invitation").exitCode() != 0);
     assertThat(kubectl("delete", "pairing", "org2").exitCode()).isZero();
-    assertThat(kubectl("get", "consortium").stdout() + kubectl("get", "consortium").stderr()).contains("No resources found");
+    Result pairings = kubectl("get", "pairing");
+    assertThat(pairings.stdout() + pairings.stderr()).contains("No resources found");
+  }
+
+  @Test
+  void kubectl_get_shares_lists_every_share_kind_in_both_directions() throws IOException {
+    Path manifest = workdir.resolve("shares.yaml");
+    Files.writeString(manifest, """
+        apiVersion: consortium.io/v1alpha1
+        kind: NetworkShare
+        metadata:
+          name: mychannel
+        spec:
+          to: [org2]
+          platform: Fabric
+          fabric:
+            channelId: mychannel
+        ---
+        apiVersion: consortium.io/v1alpha1
+        kind: KeyShare
+        metadata:
+          name: org2-admin
+          labels: {consortium.io/direction: incoming, consortium.io/from: org2}
+        spec:
+          from: {pairing: org2, shareUid: 0b5c3c5e-1111-2222-3333-444455556666, revision: 1}
+          usage: Admin
+        """);
+    assertThat(kubectl("apply", "--validate=false", "-f", manifest.toString()).exitCode()).isZero();
+
+    String shares = kubectl("get", "shares").stdout();
+    assertThat(shares).contains("networkshare.consortium.io/mychannel", "keyshare.consortium.io/org2-admin");
+    Org.await("the incoming key to show its direction", Duration.ofSeconds(20),
+        () -> kubectl("get", "keyshare", "org2-admin").stdout().contains("Incoming"));
   }
 
   record Result(int exitCode, String stdout, String stderr) {}
