@@ -77,9 +77,17 @@ final class LinkFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       return;
     }
     if (frame instanceof TextWebSocketFrame text) {
-      handler.onText(connection, text.text());
+      String content = text.text();
+      if (!FrameTap.INSTALLED.isEmpty()) {
+        FrameTap.notify(false, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      handler.onText(connection, content);
     } else if (frame instanceof BinaryWebSocketFrame binary) {
-      handler.onBinary(connection, ByteBufUtil.getBytes(binary.content()));
+      byte[] content = ByteBufUtil.getBytes(binary.content());
+      if (!FrameTap.INSTALLED.isEmpty()) {
+        FrameTap.notify(false, content);
+      }
+      handler.onBinary(connection, content);
     } else if (frame instanceof CloseWebSocketFrame close) {
       connection.noteCloseReason("closed by the peer: " + close.reasonText());
       ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), null)).addListener(f -> ctx.close());

@@ -49,11 +49,17 @@ final class NettyLinkConnection implements LinkConnection {
 
   @Override
   public CompletableFuture<Void> sendText(String text) {
+    if (!FrameTap.INSTALLED.isEmpty()) {
+      FrameTap.notify(true, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     return completion(channel.writeAndFlush(new TextWebSocketFrame(text)));
   }
 
   @Override
   public CompletableFuture<Void> sendBinary(byte[] data) {
+    if (!FrameTap.INSTALLED.isEmpty()) {
+      FrameTap.notify(true, data);
+    }
     return completion(channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data))));
   }
 
