@@ -394,6 +394,12 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   }
 
   private void refuse(Session session, ProtocolException e) {
+    if (session.pairing != null) {
+      // Shown on the pairing: a peer sending frames we refuse is something a person should see.
+      String message = "refused a frame from the peer: " + e.getMessage();
+      directory.update(session.pairing, s -> Conditions.set(s.conditions, "FramesAccepted", ConditionStatus.False,
+          e.error().name(), message, s.observedGeneration, clock));
+    }
     if (session.link.isOpen()) {
       try {
         session.send(ErrorMessage.of(e));

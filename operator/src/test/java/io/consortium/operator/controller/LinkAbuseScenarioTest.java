@@ -103,6 +103,24 @@ class LinkAbuseScenarioTest {
   }
 
   @Test
+  void a_malformed_frame_is_refused_with_a_condition_and_the_link_survives() throws Exception {
+    org2Raw.sendFrame("this is not a signed envelope");
+
+    Org.await("org1 to say it refused a frame", Pairings.WAIT,
+        () -> condition(org1, "org2", "FramesAccepted").map(c -> "MalformedFrame".equals(c.reason)).orElse(false));
+    assertThat(Pairings.phase(org1, "org2")).isEqualTo(PairingPhase.Connected);
+    assertThat(org2Raw.closed.poll(1, TimeUnit.SECONDS)).as("the link stays up").isNull();
+  }
+
+  @Test
+  void a_frame_over_the_frame_limit_closes_the_link_cleanly_and_says_why() {
+    org2Raw.sendFrame("x".repeat(2 * 1024 * 1024));
+
+    awaitPhase(org1, "org2", PairingPhase.Disconnected);
+    assertThat(condition(org1, "org2", "Connected").orElseThrow().message).contains("FrameRejected");
+  }
+
+  @Test
   void node_metadata_from_the_invitee_against_flow_inviter_to_invitee_is_refused_with_flow_forbidden() {
     org2Raw.send(new NodeSet(List.of(new NodeMetadata("uid-1", "peer0", NodeType.FabricPeer, "Org2MSP", null,
         "peer0.org2.example.com:7051", null, null))));
