@@ -152,12 +152,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     if (status.peer == null && !ensureInvitation(pairing, status)) {
       return;
     }
-    if (state == PairingState.Suspended) {
-      afterWrite.add(() -> sessions.disconnect(name, "PairingSuspended: " + instanceName + " suspended the pairing"));
-      suspended(status, generation);
-      return;
-    }
-    if (status.phase == PairingPhase.PeerRevoked) {
+    if (linkHeldBack(name, status, state, generation, afterWrite)) {
       return;
     }
     if (status.peer == null) {
@@ -269,12 +264,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
         return;
       }
     }
-    if (state == PairingState.Suspended) {
-      afterWrite.add(() -> sessions.disconnect(name, "PairingSuspended: " + instanceName + " suspended the pairing"));
-      suspended(status, generation);
-      return;
-    }
-    if (status.phase == PairingPhase.PeerRevoked) {
+    if (linkHeldBack(name, status, state, generation, afterWrite)) {
       return;
     }
     Redeem redeem = redeemed ? null
@@ -382,6 +372,17 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
         events.record(pairing, type, reason, message);
       }
     }
+  }
+
+  /** Suspended (this side closes the link) or revoked by the peer (it stays closed): no link to show. */
+  private boolean linkHeldBack(String name, PeerPairingStatus status, PairingState state, Long generation,
+      List<Runnable> afterWrite) {
+    if (state == PairingState.Suspended) {
+      afterWrite.add(() -> sessions.disconnect(name, "PairingSuspended: " + instanceName + " suspended the pairing"));
+      suspended(status, generation);
+      return true;
+    }
+    return status.phase == PairingPhase.PeerRevoked;
   }
 
   private void revoked(PeerPairing pairing, PeerPairingStatus status, Long generation) {
