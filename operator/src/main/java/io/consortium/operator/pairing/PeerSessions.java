@@ -30,6 +30,12 @@ import io.consortium.operator.mesh.protocol.MessageType;
 import io.consortium.operator.mesh.protocol.Messages;
 import io.consortium.operator.mesh.protocol.ProtocolError;
 import io.consortium.operator.mesh.protocol.ProtocolException;
+import io.consortium.operator.mesh.protocol.ChunkFrame;
+import io.consortium.operator.mesh.protocol.Chunker;
+import io.consortium.operator.mesh.protocol.MemoryChunkSink;
+import io.consortium.operator.mesh.protocol.ProtocolJson;
+import io.consortium.operator.mesh.protocol.Reassembler;
+import io.consortium.operator.mesh.protocol.TransferManifest;
 import io.consortium.operator.mesh.protocol.ReplayWindow;
 import io.consortium.operator.mesh.protocol.SendSequence;
 import io.consortium.operator.mesh.protocol.SequenceNumber;
@@ -82,6 +88,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private final MeshTransport transport;
   private final Clock clock;
   private final long frameLimit;
+  private final long maxShareSize;
   private final Consumer<String> changed;
   private final Counter replaysDropped;
   private final Counter framesRefused;
@@ -106,8 +113,9 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private volatile boolean leading;
 
   public PeerSessions(PairingDirectory directory, InstanceIdentity identity, String instanceName,
-      MeshTransport transport, long frameLimit, Clock clock, MeterRegistry metrics, Consumer<String> changed,
-      RemoteNodes remoteNodes, Supplier<List<NodeMetadata>> localNodes, EventRecorder events) {
+      MeshTransport transport, long frameLimit, long maxShareSize, Clock clock, MeterRegistry metrics,
+      Consumer<String> changed, RemoteNodes remoteNodes, Supplier<List<NodeMetadata>> localNodes, EventRecorder events) {
+    this.maxShareSize = maxShareSize;
     this.remoteNodes = remoteNodes;
     this.localNodes = localNodes;
     this.events = events;
@@ -136,6 +144,9 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     volatile Redeem redeemSent;
     volatile PairingRole role;
     volatile Flow flow;
+    /** Chunked payloads being received, and those complete but not yet claimed by their offer. */
+    final Map<java.util.UUID, Reassembler<byte[]>> transfers = new ConcurrentHashMap<>();
+    final Map<java.util.UUID, byte[]> received = new ConcurrentHashMap<>();
     /** The last node set sent, so that an unchanged set is not sent again. */
     volatile List<NodeMetadata> nodesSent;
 
@@ -292,6 +303,56 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     return true;
   }
 
+  /**
+   * Sends a share offer, its payload chunked over binary frames when one frame could not carry it.
+   * Refuses (PayloadTooLarge, naming --max-share-size) before anything is sent when it is too large.
+   * False when no session is up.
+   */
+  public boolean sendOffer(String pairing, ShareOffer offer) throws ProtocolException {
+    byte[] payload;
+    try {
+      payload = ProtocolJson.MAPPER.writeValueAsBytes(offer.payload());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot serialize a share payload", e);
+    }
+    if (payload.length > maxShareSize) {
+      throw new ProtocolException(ProtocolError.PayloadTooLarge, "share " + offer.shareName() + " carries "
+          + payload.length + " bytes, more than --max-share-size (" + maxShareSize + " bytes)");
+    }
+    Session session = byPairing.get(pairing);
+    if (session == null || !session.established || !session.link.isOpen()) {
+      return false;
+    }
+    // A JWS carries its payload base64url-encoded: a third larger, plus the envelope around it.
+    boolean fits = payload.length * 4L / 3 + 4096 <= frameLimit;
+    session.inbox.execute(() -> {
+      if (fits) {
+        session.send(offer);
+        return;
+      }
+      try {
+        java.util.UUID id = java.util.UUID.randomUUID();
+        TransferManifest manifest = TransferManifest.describe(id, new java.io.ByteArrayInputStream(payload), frameLimit,
+            maxShareSize);
+        session.send(manifest);
+        try (Chunker chunker = Chunker.open(manifest, new java.io.ByteArrayInputStream(payload), 0, frameLimit,
+            maxShareSize)) {
+          while (chunker.hasNext()) {
+            java.nio.ByteBuffer frame = chunker.next();
+            byte[] bytes = new byte[frame.remaining()];
+            frame.get(bytes);
+            session.link.sendBinary(bytes);
+          }
+        }
+        session.send(new ShareOffer(offer.kind(), offer.shareUid(), offer.shareName(), offer.revision(),
+            offer.expiresAt(), ProtocolJson.MAPPER.createObjectNode(), id));
+      } catch (java.io.IOException | ProtocolException e) {
+        LOG.warn("Could not send share {} to {}: {}", offer.shareName(), pairing, e.getMessage());
+      }
+    });
+    return true;
+  }
+
   /** Whether the side of this instance may send shares on the pairing (its flow). */
   public boolean maySend(String pairing) {
     Session session = byPairing.get(pairing);
@@ -386,6 +447,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       case HELLO -> { } // a late answer to our HELLO
       case NODE_SET -> onNodeSet(session, Messages.body(envelope, NodeSet.class));
       case SHARE_OFFER -> onShareOffer(session, signed, Messages.body(envelope, ShareOffer.class));
+      case TRANSFER_BEGIN -> onTransferBegin(session, Messages.body(envelope, TransferManifest.class));
       case SHARE_ACK -> withShares(inbox -> inbox.acknowledged(session.pairing, Messages.body(envelope, ShareAck.class)));
       case SHARE_DECISION -> withShares(inbox -> inbox.decided(session.pairing, Messages.body(envelope, ShareDecision.class)));
       case SHARE_REVOKE -> withShares(inbox -> inbox.revoked(session.pairing, Messages.body(envelope, ShareRevoke.class)));
@@ -676,7 +738,52 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     }
   }
 
-  private void onShareOffer(Session session, SignedEnvelope signed, ShareOffer offer) {
+  private void onTransferBegin(Session session, TransferManifest manifest) throws ProtocolException {
+    // Bounded by --max-share-size before anything is allocated; the payload is held once (an array of
+    // exactly its size), then parsed into the incoming resource.
+    if (manifest.totalSize() > maxShareSize) {
+      throw new ProtocolException(ProtocolError.PayloadTooLarge, "transfer " + manifest.transferId() + " announces "
+          + manifest.totalSize() + " bytes, more than this instance's --max-share-size (" + maxShareSize + " bytes)");
+    }
+    session.transfers.put(manifest.transferId(),
+        new Reassembler<>(manifest, new MemoryChunkSink(manifest.totalSize()), frameLimit, maxShareSize));
+  }
+
+  private void onChunk(Session session, byte[] data) {
+    try {
+      ChunkFrame chunk = ChunkFrame.decode(java.nio.ByteBuffer.wrap(data));
+      Reassembler<byte[]> reassembler = session.transfers.get(chunk.transferId());
+      if (reassembler == null) {
+        throw new ProtocolException(ProtocolError.UnknownTransfer, "a chunk of transfer " + chunk.transferId()
+            + ", which no TRANSFER_BEGIN announced");
+      }
+      if (reassembler.accept(chunk) == Reassembler.Progress.COMPLETE) {
+        session.transfers.remove(chunk.transferId());
+        session.received.put(chunk.transferId(), reassembler.result());
+      }
+    } catch (ProtocolException e) {
+      framesRefused.increment();
+      refuse(session, e);
+    } catch (java.io.IOException e) {
+      LOG.warn("A chunk from {} could not be stored: {}", session.pairing, e.getMessage());
+    }
+  }
+
+  private void onShareOffer(Session session, SignedEnvelope signed, ShareOffer offer) throws ProtocolException {
+    if (offer.transferId() != null) {
+      byte[] payload = session.received.remove(offer.transferId());
+      if (payload == null) {
+        throw new ProtocolException(ProtocolError.UnknownTransfer, "share " + offer.shareName()
+            + " names transfer " + offer.transferId() + ", which did not arrive whole");
+      }
+      try {
+        offer = new ShareOffer(offer.kind(), offer.shareUid(), offer.shareName(), offer.revision(), offer.expiresAt(),
+            ProtocolJson.MAPPER.readTree(payload), null);
+      } catch (java.io.IOException e) {
+        throw new ProtocolException(ProtocolError.MalformedFrame, "the payload of share " + offer.shareName()
+            + " is not JSON: " + e.getMessage());
+      }
+    }
     if (session.role == null || !Flows.mayReceive(session.role, session.flow)) {
       String message = "the peer offered share " + offer.shareName() + ", but this pairing's flow is " + session.flow;
       session.send(new ErrorMessage("FlowForbidden", message));
@@ -712,8 +819,10 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   @Override
   public void onBinary(LinkConnection link, byte[] data) {
     Session session = byLink.get(link);
-    if (session != null && session.pairing != null) {
+    if (session != null && session.pairing != null && session.established) {
       touch(session.pairing);
+      // Hashing and storing chunks happens off the I/O thread, in order with the link's other frames.
+      session.inbox.execute(() -> onChunk(session, data));
     }
   }
 

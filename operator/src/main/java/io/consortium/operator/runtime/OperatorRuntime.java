@@ -146,7 +146,8 @@ public final class OperatorRuntime implements AutoCloseable {
     PairingDirectory directory = new PairingDirectory(client, namespace);
     AtomicReference<PeerPairingReconciler> pairings = new AtomicReference<>();
     EventRecorder events = new EventRecorder(client, clock);
-    sessions = new PeerSessions(directory, identity, instanceName, mesh, settings.frameLimit(), clock, registry,
+    sessions = new PeerSessions(directory, identity, instanceName, mesh, settings.frameLimit(), settings.maxShareSize(),
+        clock, registry,
         pairing -> {
           PeerPairingReconciler reconciler = pairings.get();
           if (reconciler != null) {

@@ -182,10 +182,20 @@ public final class KeyShares implements ShareInbox {
         } else if (!sessions.maySend(to) && sessions.state(to).map(s -> s.connected()).orElse(false)) {
           note(recipient, "FlowForbidden", "pairing " + to + "'s flow is " + pairing.getStatus().flow
               + ": this side may not send shares on it");
-        } else if (sessions.send(to, offer)) {
-          note(recipient, "Offered", "revision " + generation + " sent; waiting for the acknowledgement");
         } else {
-          note(recipient, "PeerNotConnected", "pairing " + to + " has no link right now; delivered when it has");
+          try {
+            if (sessions.sendOffer(to, offer)) {
+              note(recipient, "Offered", "revision " + generation + " sent; waiting for the acknowledgement");
+            } else {
+              note(recipient, "PeerNotConnected", "pairing " + to + " has no link right now; delivered when it has");
+            }
+          } catch (io.consortium.operator.mesh.protocol.ProtocolException e) {
+            note(recipient, e.error().name(), e.getMessage());
+            if (Conditions.set(st.conditions, "PayloadAccepted", ConditionStatus.False, e.error().name(), e.getMessage(),
+                generation, clock)) {
+              events.record(fresh, EventRecorder.Type.Warning, e.error().name(), e.getMessage());
+            }
+          }
         }
       }
       summarize(st, generation);

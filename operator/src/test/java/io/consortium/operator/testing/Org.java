@@ -23,6 +23,8 @@ public final class Org implements AutoCloseable {
   private final KubernetesClient client;
   private OperatorRuntime operator;
   private int meshPort;
+  private long frameLimit = 1L << 20;
+  private long maxShareSize = 64L << 20;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
   private Org(String name, EmbeddedApiServer cluster, Path kubeconfig) {
@@ -43,6 +45,13 @@ public final class Org implements AutoCloseable {
     return org;
   }
 
+  /** The operator's --frame-limit and --max-share-size, for the next start. */
+  public Org withLimits(long frameLimit, long maxShareSize) {
+    this.frameLimit = frameLimit;
+    this.maxShareSize = maxShareSize;
+    return this;
+  }
+
   /** Starts (or restarts) this org's operator against its cluster, through the kubeconfig as in production. */
   public Org startOperator() {
     operator = OperatorRuntime.start(settings(), new PrintStream(output, true, StandardCharsets.UTF_8));
@@ -60,7 +69,7 @@ public final class Org implements AutoCloseable {
   }
 
   public OperatorSettings settings() {
-    return new OperatorSettings(name, name, "127.0.0.1", meshPort, null, 64L << 20, 1L << 20, 0,
+    return new OperatorSettings(name, name, "127.0.0.1", meshPort, null, maxShareSize, frameLimit, 0,
         "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null);
   }
 
