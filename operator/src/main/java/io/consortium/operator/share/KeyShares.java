@@ -533,7 +533,7 @@ public final class KeyShares implements ShareInbox {
     events.record(share, to == SharePhase.Rejected || to == SharePhase.Expired ? EventRecorder.Type.Warning
         : EventRecorder.Type.Normal, reason, recipient.pairing + ": " + from + " -> " + to + " (" + message + ")");
     AUDIT.info("{}", audit(KIND, share.getMetadata().getName(), recipient.pairing, from.name(), to.name(),
-        cause == Cause.DECISION ? recipient.pairing : "consortium-operator"));
+        cause == Cause.DECISION ? recipient.pairing : "consortium-operator", reason));
   }
 
   private static void note(RecipientStatus recipient, String reason, String message) {
@@ -541,12 +541,22 @@ public final class KeyShares implements ShareInbox {
     recipient.message = message;
   }
 
+  /** Reasons a recipient cannot get the share until a person acts: shown as a condition of the share. */
+  private static final java.util.Set<String> BLOCKED = java.util.Set.of("UnknownPairing", "PairingSuspended",
+      "PairingRevoked", "FlowForbidden", "PayloadTooLarge");
+
   private void summarize(KeyShareStatus st, Long generation) {
     for (Iterator<RecipientStatus> it = st.recipients.iterator(); it.hasNext(); ) {
       if (it.next().pairing == null) {
         it.remove();
       }
     }
+    List<String> blocked = st.recipients.stream().filter(r -> r.phase == SharePhase.Pending && BLOCKED.contains(r.reason))
+        .map(r -> r.pairing + ": " + r.message).toList();
+    Conditions.set(st.conditions, "RecipientsReachable", blocked.isEmpty() ? ConditionStatus.True : ConditionStatus.False,
+        blocked.isEmpty() ? "AllReachable" : st.recipients.stream().filter(r -> BLOCKED.contains(r.reason))
+            .map(r -> r.reason).findFirst().orElse("Blocked"),
+        blocked.isEmpty() ? "every recipient can be delivered to" : String.join("; ", blocked), generation, clock);
     st.summary = ShareLifecycle.summarize(st.recipients);
     boolean allDecided = st.recipients.stream().allMatch(r -> r.phase == SharePhase.Accepted
         || r.phase == SharePhase.Rejected || r.phase == SharePhase.Revoked || r.phase == SharePhase.Expired);
@@ -562,6 +572,10 @@ public final class KeyShares implements ShareInbox {
 
   /** One structured audit line: time, actor, kind, share, peer, from-phase, to-phase. */
   static String audit(String kind, String share, String peer, String from, String to, String actor) {
+    return audit(kind, share, peer, from, to, actor, null);
+  }
+
+  static String audit(String kind, String share, String peer, String from, String to, String actor, String reason) {
     ObjectNode line = ProtocolJson.MAPPER.createObjectNode();
     line.put("time", Instant.now().toString());
     line.put("kind", kind);
@@ -570,6 +584,9 @@ public final class KeyShares implements ShareInbox {
     line.put("from", from);
     line.put("to", to);
     line.put("actor", actor);
+    if (reason != null) {
+      line.put("reason", reason);
+    }
     return line.toString();
   }
 

@@ -229,6 +229,22 @@ class KeyShareScenarioTest {
         && e.getMessage().contains("org3"));
   }
 
+  @Test
+  void a_share_to_a_suspended_or_unknown_pairing_is_held_with_a_condition_saying_why() {
+    Pairings.setState(org1, "org3", io.consortium.operator.api.v1alpha1.spec.PairingState.Suspended);
+    awaitPhase(org1, "org3", PairingPhase.Suspended);
+
+    share(org1, "org1-admin", "org2", "org3", "org9");
+
+    awaitRecipient(org1, "org2", SharePhase.Delivered);
+    Org.await("the condition to name org3 and org9", Pairings.WAIT, () -> Optional.ofNullable(outgoing(org1).getStatus())
+        .flatMap(s -> s.conditions.stream().filter(c -> "RecipientsReachable".equals(c.type)).findFirst())
+        .map(c -> c.status.name().equals("False") && c.message.contains("org3: pairing org3 is Suspended")
+            && c.message.contains("org9: no PeerPairing named org9")).orElse(false));
+    assertThat(recipient(org1, "org3").orElseThrow().reason).isEqualTo("PairingSuspended");
+    assertThat(org3.client().resources(KeyShare.class).list().getItems()).as("nothing went to org3").isEmpty();
+  }
+
   private static void share(Org org, String secret, String... to) {
     KeyShare share = new KeyShare();
     share.getMetadata().setName("admin-key");
