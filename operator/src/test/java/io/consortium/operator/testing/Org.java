@@ -40,6 +40,7 @@ public final class Org implements AutoCloseable {
     Path kubeconfig = workdir.resolve(name + ".kubeconfig");
     cluster.writeKubeconfig(kubeconfig, name, name);
     Org org = new Org(name, cluster, kubeconfig);
+    WireTap.orgOpened();
     org.client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
         .withNewMetadata().withName(name).endMetadata().build()).create();
     return org;
@@ -120,7 +121,11 @@ public final class Org implements AutoCloseable {
   @Override
   public void close() {
     stopOperator();
-    client.close();
-    cluster.close();
+    try {
+      WireTap.orgClosing(name, client);
+    } finally {
+      client.close();
+      cluster.close();
+    }
   }
 }
