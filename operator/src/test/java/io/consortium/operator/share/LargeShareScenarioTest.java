@@ -53,6 +53,32 @@ class LargeShareScenarioTest {
   }
 
   @Test
+  void a_link_cut_in_the_middle_of_a_chunked_share_completes_after_reconnect_exactly_once() throws Exception {
+    try (Org org1 = Org.cluster("org1", workdir).withLimits(FRAME_LIMIT, 1 << 20).startOperator();
+        Org org2 = Org.cluster("org2", workdir).withLimits(FRAME_LIMIT, 1 << 20).startOperator();
+        io.consortium.operator.testing.TcpProxy network = new io.consortium.operator.testing.TcpProxy(
+            org1.operator().meshPort())) {
+      accept(org2, "org1", invite(org1, "org2", invite -> invite.externalUrl = "wss://127.0.0.1:" + network.port()));
+      awaitPhase(org1, "org2", PairingPhase.Connected);
+      String chain = chainOf(60);
+
+      int linksBefore = network.connections();
+      network.cutAfter(FRAME_LIMIT + FRAME_LIMIT / 2);
+      shareChain(org1, chain);
+
+      Org.await("the chain on org2 after the reconnect", Pairings.WAIT,
+          () -> org2.client().resources(KeyShare.class).withName("org1-bundle").get() != null);
+      assertThat(org2.client().resources(KeyShare.class).withName("org1-bundle").get().getSpec().material.certificate)
+          .isEqualTo(Pem.readCertificates(chain).stream().map(Pem::certificate).reduce("", String::concat));
+      Org.await("org1 to see it acknowledged", Pairings.WAIT, () -> Optional.ofNullable(
+          org1.client().resources(KeyShare.class).withName("bundle").get().getStatus())
+          .map(s -> "Delivered".equals(s.summary)).orElse(false));
+      assertThat(org2.client().resources(KeyShare.class).list().getItems()).as("exactly once").hasSize(1);
+      assertThat(network.connections()).as("the transfer was cut and a new link carried it").isGreaterThan(linksBefore);
+    }
+  }
+
+  @Test
   void a_share_over_max_share_size_is_refused_before_it_is_sent_naming_the_flag() {
     try (Org org1 = Org.cluster("org1", workdir).withLimits(FRAME_LIMIT, 20 * 1024).startOperator();
         Org org2 = Org.cluster("org2", workdir).startOperator()) {

@@ -22,6 +22,10 @@ public final class TcpProxy implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final AtomicBoolean refusing = new AtomicBoolean();
   private final AtomicBoolean frozen = new AtomicBoolean();
+  /** Bytes forwarded towards the dialling side; a cut is armed at a count. */
+  private final java.util.concurrent.atomic.AtomicLong towardsClient = new java.util.concurrent.atomic.AtomicLong();
+  private volatile long cutAt = Long.MAX_VALUE;
+  private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
   private final Thread acceptor;
 
   public TcpProxy(int targetPort) throws IOException {
@@ -30,6 +34,11 @@ public final class TcpProxy implements AutoCloseable {
     this.acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + server.getLocalPort());
     this.acceptor.setDaemon(true);
     this.acceptor.start();
+  }
+
+  /** Connections let through so far. */
+  public int connections() {
+    return connections.get();
   }
 
   public int port() {
@@ -54,6 +63,11 @@ public final class TcpProxy implements AutoCloseable {
     frozen.set(true);
   }
 
+  /** Cuts every connection once {@code more} further bytes went towards the dialling side, then lets them in again. */
+  public void cutAfter(long more) {
+    cutAt = towardsClient.get() + more;
+  }
+
   /** Lets connections through again. */
   public void restore() {
     refusing.set(false);
@@ -72,15 +86,16 @@ public final class TcpProxy implements AutoCloseable {
         target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
         open.add(client);
         open.add(target);
-        pipe(client, target);
-        pipe(target, client);
+        connections.incrementAndGet();
+        pipe(client, target, false);
+        pipe(target, client, true);
       } catch (IOException e) {
         // the server closed, or the target refused: the client sees its connection drop
       }
     }
   }
 
-  private void pipe(Socket from, Socket to) {
+  private void pipe(Socket from, Socket to, boolean towardsTheClient) {
     Thread t = new Thread(() -> {
       byte[] buffer = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -89,6 +104,11 @@ public final class TcpProxy implements AutoCloseable {
           if (!frozen.get()) {
             out.write(buffer, 0, n);
             out.flush();
+          }
+          if (towardsTheClient && towardsClient.addAndGet(n) >= cutAt) {
+            cutAt = Long.MAX_VALUE;
+            cut();
+            restore();
           }
         }
       } catch (IOException ignored) {
