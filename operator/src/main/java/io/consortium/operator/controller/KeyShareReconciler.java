@@ -21,6 +21,8 @@ import java.util.List;
 @ControllerConfiguration(name = "keyshare")
 public final class KeyShareReconciler implements Reconciler<KeyShare>, Cleaner<KeyShare> {
 
+  static final Duration PENDING_RECHECK = Duration.ofSeconds(15);
+
   private final KeyShares keyShares;
   private final Clock clock;
   private final SimpleInboundEventSource<KeyShare> linkEvents = new SimpleInboundEventSource<>("keyshare-link-events");
@@ -48,9 +50,14 @@ public final class KeyShareReconciler implements Reconciler<KeyShare>, Cleaner<K
   public UpdateControl<KeyShare> reconcile(KeyShare share, Context<KeyShare> context) {
     keyShares.reconcile(share);
     UpdateControl<KeyShare> control = UpdateControl.noUpdate();
+    if (KeyShares.awaitsDelivery(share)) {
+      // A link-up normally brings us back; this is the safety net, so nothing stays Pending unseen.
+      control.rescheduleAfter(PENDING_RECHECK);
+    }
     if (share.getSpec().expiresAt != null) {
       Duration left = Duration.between(clock.instant(), Instant.parse(share.getSpec().expiresAt));
-      if (!left.isNegative()) {
+      if (!left.isNegative() && (control.getScheduleDelay().isEmpty()
+          || left.plusSeconds(1).toMillis() < control.getScheduleDelay().get())) {
         control.rescheduleAfter(left.plusSeconds(1));
       }
     }

@@ -89,6 +89,12 @@ public final class KeyShares implements ShareInbox {
     this.clock = clock;
   }
 
+  /** Whether an outgoing share still has recipients waiting for delivery (the reconciler looks again later). */
+  public static boolean awaitsDelivery(KeyShare share) {
+    return share.getSpec().isOutgoing() && share.getStatus() != null
+        && share.getStatus().recipients.stream().anyMatch(r -> r.phase == SharePhase.Pending);
+  }
+
   /** How to make the reconciler look at a KeyShare again (a link came up). */
   public void setRevisit(Consumer<String> revisit) {
     this.revisit = revisit;
@@ -175,11 +181,7 @@ public final class KeyShares implements ShareInbox {
         } else if (PairingDirectory.state(pairing) != PairingState.Active) {
           note(recipient, "Pairing" + PairingDirectory.state(pairing), "pairing " + to + " is "
               + PairingDirectory.state(pairing) + "; the share waits until it is Active");
-        } else if (pairing.getStatus() == null || pairing.getStatus().phase != PairingPhase.Connected) {
-          note(recipient, "PeerNotConnected", "pairing " + to + " is not connected"
-              + (pairing.getStatus() == null || pairing.getStatus().phase == null ? "" : " (" + pairing.getStatus().phase + ")")
-              + "; delivered when it is");
-        } else if (!sessions.maySend(to) && sessions.state(to).map(s -> s.connected()).orElse(false)) {
+        } else if (sessions.state(to).map(link -> link.connected()).orElse(false) && !sessions.maySend(to)) {
           note(recipient, "FlowForbidden", "pairing " + to + "'s flow is " + pairing.getStatus().flow
               + ": this side may not send shares on it");
         } else {
@@ -187,7 +189,10 @@ public final class KeyShares implements ShareInbox {
             if (sessions.sendOffer(to, offer)) {
               note(recipient, "Offered", "revision " + generation + " sent; waiting for the acknowledgement");
             } else {
-              note(recipient, "PeerNotConnected", "pairing " + to + " has no link right now; delivered when it has");
+              // The link, not the pairing's status (written a moment later), says whether we can send now.
+              PairingPhase phase = pairing.getStatus() == null ? null : pairing.getStatus().phase;
+              note(recipient, "PeerNotConnected", "pairing " + to + " has no link right now"
+                  + (phase == null ? "" : " (" + phase + ")") + "; delivered when it has");
             }
           } catch (io.consortium.operator.mesh.protocol.ProtocolException e) {
             note(recipient, e.error().name(), e.getMessage());
