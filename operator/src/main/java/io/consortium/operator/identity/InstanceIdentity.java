@@ -35,10 +35,15 @@ public record InstanceIdentity(KeyPair keyPair, X509Certificate certificate) {
 
   /** {@code x5t#S256}: base64url SHA-256 of the certificate DER, as JOSE names it. */
   public String certificateThumbprint() {
+    return thumbprintOf(certificate);
+  }
+
+  /** {@code x5t#S256} of any certificate: the thumbprint invitations carry and pairings show. */
+  public static String thumbprintOf(X509Certificate certificate) {
     try {
       return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(certificate.getEncoded()));
     } catch (CertificateEncodingException e) {
-      throw new IllegalStateException("cannot encode the instance certificate", e);
+      throw new IllegalStateException("cannot encode a certificate", e);
     }
   }
 

@@ -7,7 +7,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.util.Base64;
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.consortium.operator.api.v1alpha1.spec.Flow;
@@ -116,13 +115,8 @@ public final class Invitations {
       throw invalid("its issuer " + issuer + " is not the key that signed it (" + pin + ")");
     }
     String thumbprint = (String) claims.get("x5t#S256");
-    try {
-      String expected = Base64URL.encode(InstanceIdentity.sha256(certificate.getEncoded())).toString();
-      if (!expected.equals(thumbprint)) {
-        throw invalid("its x5t#S256 does not match its certificate");
-      }
-    } catch (CertificateEncodingException e) {
-      throw invalid("its certificate cannot be encoded");
+    if (!InstanceIdentity.thumbprintOf(certificate).equals(thumbprint)) {
+      throw invalid("its x5t#S256 does not match its certificate");
     }
     Date expiry = set.getExpirationTime();
     if (expiry == null) {

@@ -52,10 +52,6 @@ public final class PairingDirectory {
         .findFirst();
   }
 
-  /** Whether any pairing that is not revoked pins this key. */
-  public boolean pins(String instanceId) {
-    return byPeer(instanceId).map(p -> state(p) != PairingState.Revoked).orElse(false);
-  }
 
   /**
    * Changes a pairing's status from its freshest version. Returns the status as written, or empty

@@ -141,7 +141,6 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     volatile SendSequence sending = new SendSequence(clock.millis());
     final ReplayWindow receiving = new ReplayWindow();
     volatile boolean established;
-    volatile Redeem redeemSent;
     volatile PairingRole role;
     volatile Flow flow;
     /** Chunked payloads being received, and those complete but not yet claimed by their offer. */
@@ -166,9 +165,6 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     return Optional.ofNullable(states.get(pairing));
   }
 
-  public Optional<Instant> lastSeen(String pairing) {
-    return state(pairing).map(LinkState::lastSeenAt);
-  }
 
   // ---- the invitee side: dialling --------------------------------------------------------------
 
@@ -262,7 +258,6 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
           return;
         }
         if (redeem != null) {
-          session.redeemSent = redeem;
           session.send(redeem);
         } else {
           session.send(hello(session));
@@ -560,13 +555,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       return;
     }
     Flow flow = invitation.flow();
-    String certificateThumbprint;
-    try {
-      certificateThumbprint = thumbprint(session.link.peerCertificate());
-    } catch (RuntimeException e) {
-      certificateThumbprint = null;
-    }
-    String thumbprintToRecord = certificateThumbprint;
+    String thumbprintToRecord = InstanceIdentity.thumbprintOf(session.link.peerCertificate());
     // The pin is recorded before the answer goes out: an accepted redemption is never forgotten.
     directory.update(name, s -> {
       PeerIdentity identityOfPeer = new PeerIdentity();
@@ -634,7 +623,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       }
       if (s.peer != null) {
         s.peer.certificateNotAfter = session.link.peerCertificate().getNotAfter().toInstant().toString();
-        s.peer.certificateThumbprint = thumbprint(session.link.peerCertificate());
+        s.peer.certificateThumbprint = InstanceIdentity.thumbprintOf(session.link.peerCertificate());
       }
     });
     establish(session, pairing, null);
@@ -872,15 +861,6 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
           : previous.lastSeenAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     }
     changed.accept(pairing);
-  }
-
-  private static String thumbprint(java.security.cert.X509Certificate certificate) {
-    try {
-      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-          java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot hash the peer certificate", e);
-    }
   }
 
   /** The PEM of this instance's certificate, for a REDEEM. */

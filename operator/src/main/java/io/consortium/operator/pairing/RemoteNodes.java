@@ -85,8 +85,11 @@ public final class RemoteNodes {
     return resource;
   }
 
-  /** {@code <pairing>-<node>}, as a valid resource name. */
-  static String localName(String pairing, String nodeName) {
+  /**
+   * The local name of something a peer sent over a pairing: {@code <pairing>-<name>}, made a valid
+   * resource name. Remote nodes and incoming shares are named this way.
+   */
+  public static String localName(String pairing, String nodeName) {
     String name = (pairing + "-" + nodeName).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
     name = name.replaceAll("^[^a-z0-9]+", "").replaceAll("[^a-z0-9]+$", "");
     return name.length() > 253 ? name.substring(0, 253) : name;

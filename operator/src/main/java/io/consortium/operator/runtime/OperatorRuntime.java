@@ -39,8 +39,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +57,6 @@ public final class OperatorRuntime implements AutoCloseable {
   private Operator operator;
   private InstanceIdentity identity;
   private KubernetesClient client;
-  private EmbeddedApiServer embedded;
   private HealthServer health;
   private MeshTransport mesh;
   private PeerSessions sessions;
@@ -92,7 +89,6 @@ public final class OperatorRuntime implements AutoCloseable {
       EmbeddedApiServer server = EmbeddedApiServer.start(settings.embeddedPort());
       String namespace = settings.namespace() == null ? "default" : settings.namespace();
       OperatorRuntime runtime = new OperatorRuntime(namespace);
-      runtime.embedded = server;
       runtime.resources.add(server);
       runtime.client = server.newClient(namespace);
       if (!"default".equals(namespace)) {
@@ -336,10 +332,6 @@ public final class OperatorRuntime implements AutoCloseable {
     return meshPort;
   }
 
-  /** The embedded API server, when {@code --embedded} started one. */
-  public EmbeddedApiServer embedded() {
-    return embedded;
-  }
 
   @Override
   public synchronized void close() {

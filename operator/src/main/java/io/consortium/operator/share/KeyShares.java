@@ -26,6 +26,7 @@ import io.consortium.operator.mesh.protocol.messages.ShareOffer;
 import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
 import io.consortium.operator.pairing.PairingDirectory;
 import io.consortium.operator.pairing.PeerSessions;
+import io.consortium.operator.pairing.RemoteNodes;
 import io.consortium.operator.pairing.ShareInbox;
 import io.consortium.operator.share.ShareLifecycle.Cause;
 import io.consortium.operator.status.Conditions;
@@ -347,7 +348,7 @@ public final class KeyShares implements ShareInbox {
     PublicKeyMaterial material = ProtocolJson.MAPPER.convertValue(payload.get("material"), PublicKeyMaterial.class);
     if (existing.isEmpty()) {
       KeyShare share = new KeyShare();
-      share.getMetadata().setName(localName(pairing, offer.shareName()));
+      share.getMetadata().setName(RemoteNodes.localName(pairing, offer.shareName()));
       share.getMetadata().setLabels(Map.of(DIRECTION_LABEL, "incoming", FROM_LABEL, pairing,
           SHARE_UID_LABEL, offer.shareUid()));
       share.setSpec(incomingSpec(pairing, peerInstanceId, envelope, offer, material, payload));
@@ -595,10 +596,6 @@ public final class KeyShares implements ShareInbox {
     return line.toString();
   }
 
-  static String localName(String pairing, String shareName) {
-    String name = (pairing + "-" + shareName).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
-    return name.length() > 253 ? name.substring(0, 253) : name;
-  }
 
   private static String base64(String text) {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
