@@ -3,7 +3,11 @@ package io.consortium.operator.runtime;
 import io.consortium.operator.api.Kinds;
 import io.consortium.operator.controller.ConsortiumNodeReconciler;
 import io.consortium.operator.controller.KeyShareReconciler;
-import io.consortium.operator.share.KeyShares;
+import io.consortium.operator.api.v1alpha1.KeyShare;
+import io.consortium.operator.share.ShareContext;
+import io.consortium.operator.share.ShareEngine;
+import io.consortium.operator.share.ShareRouter;
+import io.consortium.operator.share.kinds.KeyShareKind;
 import io.consortium.operator.status.StatusWriter;
 import io.consortium.operator.controller.PeerPairingReconciler;
 import io.consortium.operator.pairing.RemoteNodes;
@@ -183,9 +187,10 @@ public final class OperatorRuntime implements AutoCloseable {
         clock));
     operator.register(pairings.get(), c -> c.settingNamespace(namespace));
     operator.register(new ConsortiumNodeReconciler(sessions, events, clock), c -> c.settingNamespace(namespace));
-    KeyShares keyShares = new KeyShares(client, namespace, sessions, directory, new StatusWriter(client, namespace),
-        events, clock);
-    sessions.setShareInbox(keyShares);
+    ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock);
+    ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
+        directory);
+    sessions.setShareInbox(new ShareRouter(List.of(keyShares)));
     operator.register(new KeyShareReconciler(keyShares, namespace, clock), c -> c.settingNamespace(namespace));
 
     health = HealthServer.start(settings.healthPort(), this::liveness, this::readiness, registry);

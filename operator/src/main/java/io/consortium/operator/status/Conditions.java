@@ -46,6 +46,10 @@ public final class Conditions {
     return find(conditions, type).map(c -> c.status == ConditionStatus.True).orElse(false);
   }
 
+  public static boolean isFalse(List<Condition> conditions, String type) {
+    return find(conditions, type).map(c -> c.status == ConditionStatus.False).orElse(false);
+  }
+
   public static void remove(List<Condition> conditions, String type) {
     conditions.removeIf(c -> type.equals(c.type));
   }

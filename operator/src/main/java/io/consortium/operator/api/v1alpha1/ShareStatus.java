@@ -2,6 +2,7 @@ package io.consortium.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.consortium.operator.api.v1alpha1.spec.DecisionResult;
 import io.consortium.operator.api.v1alpha1.spec.Direction;
 import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
@@ -35,4 +36,7 @@ public abstract class ShareStatus extends ConsortiumStatus {
 
   @JsonPropertyDescription("Incoming: when the decision was taken (RFC 3339).")
   public String decidedAt;
+
+  @JsonPropertyDescription("Incoming: what the decision carried back to the origin, for example this organization's signature.")
+  public DecisionResult decisionResult;
 }

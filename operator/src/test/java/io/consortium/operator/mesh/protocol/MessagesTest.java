@@ -69,11 +69,11 @@ class MessagesTest {
         new NodeSet(List.of(peer, besu)),
         new ShareOffer("KeyShare", "uid-s1", "org1-ca", 2, NOW.plusSeconds(3600), payload, null),
         new ShareOffer("ChaincodeShare", "uid-c1", "basic-cc", 1, null, JsonNodeFactory.instance.objectNode(), TRANSFER),
-        new ShareAck("uid-s1", 2, SharePhase.Delivered),
-        new ShareDecision("uid-p1", 1, DecisionOutcome.Accepted, "org2-admin", NOW,
+        new ShareAck("KeyShare", "uid-s1", 2, SharePhase.Delivered),
+        new ShareDecision("ConfigProposal", "uid-p1", 1, DecisionOutcome.Accepted, "org2-admin", NOW,
             new DecisionAttachment("FabricConfigSignature", "AQID", "Org2MSP CN=Admin@org2")),
-        new ShareRevoke("uid-s1"),
-        new ShareExpire("uid-s1"),
+        new ShareRevoke("KeyShare", "uid-s1"),
+        new ShareExpire("KeyShare", "uid-s1"),
         new InventoryDigest(SHA, 3, 1),
         new Inventory(Flow.Bidirectional,
             List.of(new InventoryEntry(ORG1.instanceId(), "KeyShare", "uid-s1", 2, SharePhase.Pending)),
@@ -117,7 +117,7 @@ class MessagesTest {
 
   @Test
   void each_message_gets_its_own_id() {
-    ShareRevoke body = new ShareRevoke("uid-s1");
+    ShareRevoke body = new ShareRevoke("KeyShare", "uid-s1");
 
     Envelope first = Messages.envelope(MessageType.SHARE_REVOKE, ORG1.instanceId(), ORG2.instanceId(), 1, 1, body, CLOCK);
     Envelope second = Messages.envelope(MessageType.SHARE_REVOKE, ORG1.instanceId(), ORG2.instanceId(), 1, 2, body, CLOCK);
@@ -128,7 +128,7 @@ class MessagesTest {
   @Test
   void the_position_can_come_straight_from_the_send_sequence() throws Exception {
     SendSequence sequence = new SendSequence(4);
-    Envelope envelope = Messages.envelope(new ShareRevoke("uid-s1"), ORG1.instanceId(), ORG2.instanceId(),
+    Envelope envelope = Messages.envelope(new ShareRevoke("KeyShare", "uid-s1"), ORG1.instanceId(), ORG2.instanceId(),
         sequence.next(), CLOCK);
 
     assertThat(envelope.type()).isEqualTo(MessageType.SHARE_REVOKE);
@@ -137,11 +137,11 @@ class MessagesTest {
 
   @Test
   void a_field_a_newer_peer_added_is_ignored() throws Exception {
-    ObjectNode body = JsonNodeFactory.instance.objectNode().put("shareUid", "uid-s1").put("revision", 3)
+    ObjectNode body = JsonNodeFactory.instance.objectNode().put("kind", "KeyShare").put("shareUid", "uid-s1").put("revision", 3)
         .put("phase", "Delivered").put("receivedBy", "a field from version 2");
     Envelope envelope = new Envelope(1, MessageType.SHARE_ACK, "m1", "a", "b", 1, 1, NOW, body);
 
-    assertThat(Messages.body(envelope, ShareAck.class)).isEqualTo(new ShareAck("uid-s1", 3, SharePhase.Delivered));
+    assertThat(Messages.body(envelope, ShareAck.class)).isEqualTo(new ShareAck("KeyShare", "uid-s1", 3, SharePhase.Delivered));
   }
 
   @Test
@@ -191,11 +191,11 @@ class MessagesTest {
 
   @Test
   void reading_a_body_as_the_wrong_record_is_a_programming_error() {
-    Envelope envelope = Messages.envelope(MessageType.SHARE_REVOKE, "a", "b", 1, 1, new ShareRevoke("u"), CLOCK);
+    Envelope envelope = Messages.envelope(MessageType.SHARE_REVOKE, "a", "b", 1, 1, new ShareRevoke("KeyShare", "u"), CLOCK);
 
     assertThatThrownBy(() -> Messages.body(envelope, ShareExpire.class))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a SHARE_REVOKE body is a ShareRevoke");
-    assertThatThrownBy(() -> Messages.envelope(MessageType.SHARE_EXPIRE, "a", "b", 1, 1, new ShareRevoke("u"), CLOCK))
+    assertThatThrownBy(() -> Messages.envelope(MessageType.SHARE_EXPIRE, "a", "b", 1, 1, new ShareRevoke("KeyShare", "u"), CLOCK))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("carries a ShareExpire");
   }
 

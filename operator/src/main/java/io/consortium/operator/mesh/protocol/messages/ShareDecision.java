@@ -3,10 +3,11 @@ package io.consortium.operator.mesh.protocol.messages;
 import java.time.Instant;
 
 /** SHARE_DECISION: the receiver's decision on a revision, and its attachment if it has one. */
-public record ShareDecision(String shareUid, long revision, DecisionOutcome decision, String decidedBy,
+public record ShareDecision(String kind, String shareUid, long revision, DecisionOutcome decision, String decidedBy,
     Instant decidedAt, DecisionAttachment result) {
 
   public ShareDecision {
+    Required.text(kind, "SHARE_DECISION", "kind");
     Required.text(shareUid, "SHARE_DECISION", "shareUid");
     Required.revision(revision, "SHARE_DECISION " + shareUid);
     Required.present(decision, "SHARE_DECISION " + shareUid, "decision");

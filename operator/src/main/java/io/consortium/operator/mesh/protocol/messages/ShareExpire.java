@@ -1,9 +1,10 @@
 package io.consortium.operator.mesh.protocol.messages;
 
 /** SHARE_EXPIRE: the share's expiresAt passed on the origin; undecided recipients go Expired. */
-public record ShareExpire(String shareUid) {
+public record ShareExpire(String kind, String shareUid) {
 
   public ShareExpire {
+    Required.text(kind, "SHARE_EXPIRE", "kind");
     Required.text(shareUid, "SHARE_EXPIRE", "shareUid");
   }
 }

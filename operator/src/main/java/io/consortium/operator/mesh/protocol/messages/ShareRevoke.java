@@ -1,9 +1,10 @@
 package io.consortium.operator.mesh.protocol.messages;
 
 /** SHARE_REVOKE: the origin revoked (or deleted) a share; every revision of it is revoked. */
-public record ShareRevoke(String shareUid) {
+public record ShareRevoke(String kind, String shareUid) {
 
   public ShareRevoke {
+    Required.text(kind, "SHARE_REVOKE", "kind");
     Required.text(shareUid, "SHARE_REVOKE", "shareUid");
   }
 }

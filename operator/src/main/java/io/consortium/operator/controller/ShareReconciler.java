@@ -1,0 +1,71 @@
+package io.consortium.operator.controller;
+
+import io.consortium.operator.api.v1alpha1.Share;
+import io.consortium.operator.share.ShareEngine;
+import io.consortium.operator.status.Conditions;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Every share kind, both directions: the work is in {@link ShareEngine}; this wires it to JOSDK. One
+ * thin subclass per kind names the controller (JOSDK reads the resource type from it).
+ */
+public abstract class ShareReconciler<R extends Share<?, ?>> implements Reconciler<R>, Cleaner<R> {
+
+  static final Duration PENDING_RECHECK = Duration.ofSeconds(15);
+
+  private final ShareEngine<R, ?, ?> engine;
+  private final Clock clock;
+  private final SimpleInboundEventSource<R> linkEvents;
+
+  protected ShareReconciler(ShareEngine<R, ?, ?> engine, String namespace, Clock clock) {
+    this.engine = engine;
+    this.clock = clock;
+    this.linkEvents = new SimpleInboundEventSource<>(engine.kind().kind().toLowerCase() + "-link-events");
+    engine.setRevisit(name -> linkEvents.propagateEvent(new ResourceID(name, namespace)));
+  }
+
+  @Override
+  public List<EventSource<?, R>> prepareEventSources(EventSourceContext<R> context) {
+    return List.of(linkEvents);
+  }
+
+  @Override
+  public DeleteControl cleanup(R share, Context<R> context) {
+    // An outgoing share is revoked at every recipient before it goes; a peer without a link is
+    // waited for (consortium.io/force-delete skips the wait).
+    return engine.revokeBeforeDelete(share) ? DeleteControl.defaultDelete()
+        : DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(10));
+  }
+
+  @Override
+  public UpdateControl<R> reconcile(R share, Context<R> context) {
+    engine.reconcile(share);
+    UpdateControl<R> control = UpdateControl.noUpdate();
+    if (ShareEngine.awaitsDelivery(share)
+        || share.getStatus() != null && Conditions.isFalse(share.getStatus().conditions, "DecisionAttached")) {
+      // A link-up (or a change of the resource) normally brings us back; this is the safety net, so
+      // nothing stays Pending unseen, and a decision held for a missing signer is tried again.
+      control.rescheduleAfter(PENDING_RECHECK);
+    }
+    if (share.getSpec().expiresAt != null) {
+      Duration left = Duration.between(clock.instant(), Instant.parse(share.getSpec().expiresAt));
+      if (!left.isNegative() && (control.getScheduleDelay().isEmpty()
+          || left.plusSeconds(1).toMillis() < control.getScheduleDelay().get())) {
+        control.rescheduleAfter(left.plusSeconds(1));
+      }
+    }
+    return control;
+  }
+}

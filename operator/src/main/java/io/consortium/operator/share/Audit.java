@@ -1,0 +1,36 @@
+package io.consortium.operator.share;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.consortium.operator.mesh.protocol.ProtocolJson;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The structured audit log: one JSON line per transition, on its own logger so that it can be routed apart. */
+public final class Audit {
+
+  private static final Logger AUDIT = LoggerFactory.getLogger("consortium.audit");
+
+  private Audit() {}
+
+  /** Logs one transition: time, actor, kind, resource, peer, from-phase, to-phase, reason. */
+  public static void transition(String kind, String name, String peer, String from, String to, String actor,
+      String reason) {
+    AUDIT.info("{}", line(kind, name, peer, from, to, actor, reason));
+  }
+
+  static String line(String kind, String name, String peer, String from, String to, String actor, String reason) {
+    ObjectNode line = ProtocolJson.MAPPER.createObjectNode();
+    line.put("time", Instant.now().toString());
+    line.put("kind", kind);
+    line.put("share", name);
+    line.put("peer", peer);
+    line.put("from", from);
+    line.put("to", to);
+    line.put("actor", actor);
+    if (reason != null) {
+      line.put("reason", reason);
+    }
+    return line.toString();
+  }
+}

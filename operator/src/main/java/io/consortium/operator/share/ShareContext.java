@@ -1,0 +1,71 @@
+package io.consortium.operator.share;
+
+import io.consortium.operator.status.EventRecorder;
+import io.consortium.operator.status.StatusWriter;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What the share engine and the kinds work with: one namespace of one cluster. */
+public record ShareContext(KubernetesClient client, String namespace, StatusWriter writer, EventRecorder events,
+    Clock clock) {
+
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+
+  /** A Secret's entries decoded as text; {@code what} names the spec field for the error. */
+  public Map<String, String> secretText(String name, String what) throws ShareKind.InvalidShareSource {
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    if (secret == null) {
+      throw new ShareKind.InvalidShareSource("SourceNotFound", "Secret " + name + " (" + what + ") does not exist");
+    }
+    Map<String, String> decoded = new HashMap<>();
+    if (secret.getData() != null) {
+      secret.getData().forEach((k, v) -> decoded.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    }
+    if (secret.getStringData() != null) {
+      decoded.putAll(secret.getStringData());
+    }
+    return decoded;
+  }
+
+  /** One key of a ConfigMap, from binaryData or data; {@code what} names the spec field for the error. */
+  public byte[] configMapBytes(String name, String key, String what) throws ShareKind.InvalidShareSource {
+    ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (map == null) {
+      throw new ShareKind.InvalidShareSource("SourceNotFound", "ConfigMap " + name + " (" + what + ") does not exist");
+    }
+    if (map.getBinaryData() != null && map.getBinaryData().containsKey(key)) {
+      return Base64.getDecoder().decode(map.getBinaryData().get(key));
+    }
+    if (map.getData() != null && map.getData().containsKey(key)) {
+      return map.getData().get(key).getBytes(StandardCharsets.UTF_8);
+    }
+    throw new ShareKind.InvalidShareSource("SourceNotFound", "ConfigMap " + name + " (" + what + ") has no key " + key
+        + " in data or binaryData");
+  }
+
+  /**
+   * Writes (creates or replaces) a ConfigMap owned by {@code owner}, so that it goes when the share goes.
+   * Text entries go to data, bytes to binaryData.
+   */
+  public void writeOwnedConfigMap(HasMetadata owner, String name, Map<String, String> labels, Map<String, String> data,
+      Map<String, byte[]> binary) {
+    Map<String, String> binaryData = new HashMap<>();
+    binary.forEach((k, v) -> binaryData.put(k, Base64.getEncoder().encodeToString(v)));
+    ConfigMapBuilder map = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        .addToLabels(MANAGED_BY, "consortium-operator").addToLabels(labels)
+        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+            .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).build())
+        .endMetadata().withData(data.isEmpty() ? null : data).withBinaryData(binaryData.isEmpty() ? null : binaryData);
+    client.configMaps().inNamespace(namespace).resource(map.build()).createOr(NonDeletingOperation::update);
+  }
+}

@@ -1,0 +1,558 @@
+package io.consortium.operator.share;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.consortium.operator.api.v1alpha1.PeerPairing;
+import io.consortium.operator.api.v1alpha1.Share;
+import io.consortium.operator.api.v1alpha1.ShareSpec;
+import io.consortium.operator.api.v1alpha1.ShareStatus;
+import io.consortium.operator.api.v1alpha1.spec.AcceptMode;
+import io.consortium.operator.api.v1alpha1.spec.ConditionStatus;
+import io.consortium.operator.api.v1alpha1.spec.DecisionResult;
+import io.consortium.operator.api.v1alpha1.spec.Direction;
+import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
+import io.consortium.operator.api.v1alpha1.spec.PairingState;
+import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
+import io.consortium.operator.api.v1alpha1.spec.ShareOrigin;
+import io.consortium.operator.api.v1alpha1.spec.SharePhase;
+import io.consortium.operator.mesh.protocol.ProtocolException;
+import io.consortium.operator.mesh.protocol.SignedEnvelope;
+import io.consortium.operator.mesh.protocol.messages.DecisionAttachment;
+import io.consortium.operator.mesh.protocol.messages.DecisionOutcome;
+import io.consortium.operator.mesh.protocol.messages.ShareAck;
+import io.consortium.operator.mesh.protocol.messages.ShareDecision;
+import io.consortium.operator.mesh.protocol.messages.ShareOffer;
+import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
+import io.consortium.operator.pairing.PairingDirectory;
+import io.consortium.operator.pairing.PeerSessions;
+import io.consortium.operator.pairing.RemoteNodes;
+import io.consortium.operator.pairing.ShareInbox;
+import io.consortium.operator.share.ShareKind.InvalidShareSource;
+import io.consortium.operator.share.ShareLifecycle.Cause;
+import io.consortium.operator.status.Conditions;
+import io.consortium.operator.status.EventRecorder;
+import io.consortium.operator.status.StatusWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One share kind end to end, on both sides, the same for every kind: the origin offers each revision
+ * to each recipient until it is acknowledged; the receiver creates or updates the incoming resource,
+ * acknowledges, and sends the decision back; revocation and expiry reach both sides. Every phase moves
+ * through {@link ShareLifecycle}; what differs between kinds is in its {@link ShareKind}.
+ */
+public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T extends ShareStatus> implements ShareInbox {
+
+  public static final String SHARE_UID_LABEL = "consortium.io/share-uid";
+  public static final String FROM_LABEL = "consortium.io/from";
+  public static final String DIRECTION_LABEL = "consortium.io/direction";
+  /** Deletes an outgoing share without waiting for every recipient to be told. */
+  public static final String FORCE_DELETE = "consortium.io/force-delete";
+  /** Who decided, written by a person's tooling next to spec.decision; shown to the origin. */
+  public static final String DECIDED_BY = "consortium.io/decided-by";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShareEngine.class);
+
+  /** Reasons a recipient cannot get the share until a person acts: shown as a condition of the share. */
+  private static final Set<String> BLOCKED = Set.of("UnknownPairing", "PairingSuspended", "PairingRevoked",
+      "FlowForbidden", "PayloadTooLarge");
+
+  private final ShareKind<R, S, T> kind;
+  private final ShareContext context;
+  private final PeerSessions sessions;
+  private final PairingDirectory pairings;
+  private final StatusWriter writer;
+  private final EventRecorder events;
+  private final Clock clock;
+  /** Outgoing shares by UID, learnt as they are reconciled, so that an acknowledgement costs no list. */
+  private final Map<String, String> outgoingNames = new ConcurrentHashMap<>();
+  private volatile Consumer<String> revisit = name -> { };
+
+  public ShareEngine(ShareKind<R, S, T> kind, ShareContext context, PeerSessions sessions, PairingDirectory pairings) {
+    this.kind = kind;
+    this.context = context;
+    this.sessions = sessions;
+    this.pairings = pairings;
+    this.writer = context.writer();
+    this.events = context.events();
+    this.clock = context.clock();
+  }
+
+  public ShareKind<R, S, T> kind() {
+    return kind;
+  }
+
+  /** Whether an outgoing share still has recipients waiting for delivery (the reconciler looks again later). */
+  public static boolean awaitsDelivery(Share<?, ?> share) {
+    return share.getSpec().isOutgoing() && share.getStatus() != null
+        && share.getStatus().recipients.stream().anyMatch(r -> r.phase == SharePhase.Pending);
+  }
+
+  /** How to make the reconciler look at a share again (a link came up). */
+  public void setRevisit(Consumer<String> revisit) {
+    this.revisit = revisit;
+  }
+
+  // ---- reconcile -------------------------------------------------------------------------------
+
+  public void reconcile(R share) {
+    if (share.getSpec().isOutgoing()) {
+      outgoingNames.put(share.getMetadata().getUid(), share.getMetadata().getName());
+      reconcileOutgoing(share);
+    } else {
+      reconcileIncoming(share);
+    }
+  }
+
+  private void reconcileOutgoing(R share) {
+    String name = share.getMetadata().getName();
+    Long generation = share.getMetadata().getGeneration();
+    JsonNode payload;
+    try {
+      payload = kind.payload(share);
+    } catch (InvalidShareSource e) {
+      writer.update(kind.type(), name, kind::newStatus, fresh -> {
+        T st = fresh.getStatus();
+        st.direction = Direction.Outgoing;
+        st.observedGeneration = generation;
+        if (Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, e.reason(), e.getMessage(),
+            generation, clock)) {
+          events.record(fresh, EventRecorder.Type.Warning, e.reason(), e.getMessage());
+        }
+        st.summary = e.reason();
+      });
+      return;
+    }
+    Map<String, PeerPairing> known = new HashMap<>();
+    for (PeerPairing pairing : pairings.all()) {
+      known.put(pairing.getMetadata().getName(), pairing);
+    }
+    ShareOffer offer = new ShareOffer(kind.kind(), share.getMetadata().getUid(), name, generation,
+        share.getSpec().expiresAt == null ? null : Instant.parse(share.getSpec().expiresAt), payload, null);
+    writer.update(kind.type(), name, kind::newStatus, fresh -> {
+      T st = fresh.getStatus();
+      st.direction = Direction.Outgoing;
+      st.observedGeneration = generation;
+      st.revision = generation;
+      kind.describe(st, payload);
+      st.peers = String.join(",", fresh.getSpec().to);
+      boolean revoked = fresh.getSpec().isRevoked();
+      boolean expired = expired(fresh.getSpec());
+      for (String to : fresh.getSpec().to) {
+        RecipientStatus recipient = recipient(st, to);
+        if (recipient.phase == SharePhase.Revoked) {
+          continue;
+        }
+        PeerPairing pairing = known.get(to);
+        if (revoked) {
+          if (sessions.send(to, new ShareRevoke(kind.kind(), fresh.getMetadata().getUid()))) {
+            move(fresh, recipient, SharePhase.Revoked, Cause.REVOCATION, "RevokedByOrigin", "revoked; the recipient was told");
+          } else {
+            note(recipient, "RevocationPending", "revoked; " + to + " is told when its link is up");
+          }
+          continue;
+        }
+        if (expired) {
+          if (ShareLifecycle.allows(Direction.Outgoing, recipient.phase, SharePhase.Expired, Cause.EXPIRY)) {
+            move(fresh, recipient, SharePhase.Expired, Cause.EXPIRY, "Expired", "spec.expiresAt passed before a decision");
+          }
+          continue;
+        }
+        if (recipient.revision != null && !recipient.revision.equals(generation)
+            && ShareLifecycle.allows(Direction.Outgoing, recipient.phase, SharePhase.Pending, Cause.NEW_REVISION)) {
+          move(fresh, recipient, SharePhase.Pending, Cause.NEW_REVISION, "NewRevision", "revision " + generation + " to deliver");
+          recipient.revision = null;
+          recipient.result = null;
+        }
+        if (recipient.phase != SharePhase.Pending) {
+          continue;
+        }
+        offer(fresh, st, recipient, pairing, offer, generation);
+      }
+      summarize(st, generation);
+    });
+  }
+
+  private void offer(R share, T st, RecipientStatus recipient, PeerPairing pairing, ShareOffer offer, Long generation) {
+    String to = recipient.pairing;
+    if (pairing == null) {
+      note(recipient, "UnknownPairing", "no PeerPairing named " + to + " in this namespace");
+    } else if (PairingDirectory.state(pairing) != PairingState.Active) {
+      note(recipient, "Pairing" + PairingDirectory.state(pairing), "pairing " + to + " is "
+          + PairingDirectory.state(pairing) + "; the share waits until it is Active");
+    } else if (sessions.state(to).map(link -> link.connected()).orElse(false) && !sessions.maySend(to)) {
+      note(recipient, "FlowForbidden", "pairing " + to + "'s flow is " + pairing.getStatus().flow
+          + ": this side may not send shares on it");
+    } else {
+      try {
+        if (sessions.sendOffer(to, offer)) {
+          note(recipient, "Offered", "revision " + generation + " sent; waiting for the acknowledgement");
+        } else {
+          // The link, not the pairing's status (written a moment later), says whether we can send now.
+          PairingPhase phase = pairing.getStatus() == null ? null : pairing.getStatus().phase;
+          note(recipient, "PeerNotConnected", "pairing " + to + " has no link right now"
+              + (phase == null ? "" : " (" + phase + ")") + "; delivered when it has");
+        }
+      } catch (ProtocolException e) {
+        note(recipient, e.error().name(), e.getMessage());
+        if (Conditions.set(st.conditions, "PayloadAccepted", ConditionStatus.False, e.error().name(), e.getMessage(),
+            generation, clock)) {
+          events.record(share, EventRecorder.Type.Warning, e.error().name(), e.getMessage());
+        }
+      }
+    }
+  }
+
+  private void reconcileIncoming(R share) {
+    String name = share.getMetadata().getName();
+    Long generation = share.getMetadata().getGeneration();
+    ShareOrigin from = share.getSpec().from;
+    Optional<R> written = writer.update(kind.type(), name, kind::newStatus, fresh -> {
+      T st = fresh.getStatus();
+      st.direction = Direction.Incoming;
+      st.observedGeneration = generation;
+      st.peers = from.pairing;
+      kind.describe(st, kind.payloadOf(fresh.getSpec()));
+      if (st.phase == null) {
+        st.phase = SharePhase.Pending;
+      } else if (st.revision != null && !st.revision.equals(from.revision)
+          && ShareLifecycle.allows(Direction.Incoming, st.phase, SharePhase.Pending, Cause.NEW_REVISION)) {
+        st.phase = SharePhase.Pending;
+        st.decidedBy = null;
+        st.decidedAt = null;
+        st.decisionResult = null;
+      }
+      st.revision = from.revision;
+      if (expired(fresh.getSpec()) && st.phase == SharePhase.Pending) {
+        st.phase = ShareLifecycle.move(Direction.Incoming, st.phase, SharePhase.Expired, Cause.EXPIRY);
+        events.record(fresh, EventRecorder.Type.Warning, "Expired", "spec.expiresAt passed before a decision");
+        Audit.transition(kind.kind(), name, from.pairing, "Pending", "Expired", "consortium-operator", "Expired");
+      }
+      Boolean accepts = fresh.getSpec().decisionAccepts();
+      if (accepts == null) {
+        Conditions.remove(st.conditions, "DecisionAttached");
+      }
+      if (accepts != null && st.phase == SharePhase.Pending) {
+        decide(fresh, st, accepts, generation);
+      } else if (accepts != null && st.phase == SharePhase.Expired) {
+        Conditions.set(st.conditions, "DecisionFinal", ConditionStatus.True, "ShareExpired",
+            "the share expired before the decision; the origin can send a new revision with a later spec.expiresAt",
+            generation, clock);
+      } else if (accepts != null && (st.phase == SharePhase.Accepted || st.phase == SharePhase.Rejected)
+          && (accepts != (st.phase == SharePhase.Accepted))) {
+        Conditions.set(st.conditions, "DecisionFinal", ConditionStatus.True, "DecisionFinal",
+            "this revision was already " + st.phase + "; a decision is final for a revision", generation, clock);
+      }
+      st.summary = st.phase.name();
+      if (!Conditions.isFalse(st.conditions, "DecisionAttached")) {
+        Conditions.set(st.conditions, Conditions.READY, st.phase == SharePhase.Pending ? ConditionStatus.False
+            : ConditionStatus.True, st.phase.name(), st.phase == SharePhase.Pending
+            ? "waiting for a decision: set spec.decision" : "the share is " + st.phase, generation, clock);
+      }
+    });
+    written.ifPresent(this::afterIncomingDecision);
+  }
+
+  /** The receiver's decision: the phase moves only once what travels back with it could be made. */
+  private void decide(R fresh, T st, boolean accepts, Long generation) {
+    SharePhase to = accepts ? SharePhase.Accepted : SharePhase.Rejected;
+    DecisionAttachment attachment;
+    try {
+      attachment = kind.attachment(fresh, accepts).orElse(null);
+    } catch (InvalidShareSource e) {
+      if (Conditions.set(st.conditions, "DecisionAttached", ConditionStatus.False, e.reason(), e.getMessage(),
+          generation, clock)) {
+        events.record(fresh, EventRecorder.Type.Warning, e.reason(), e.getMessage());
+      }
+      Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, e.reason(),
+          "the decision is held: " + e.getMessage(), generation, clock);
+      return;
+    }
+    Conditions.remove(st.conditions, "DecisionAttached");
+    st.phase = ShareLifecycle.move(Direction.Incoming, st.phase, to, Cause.DECISION);
+    st.decidedAt = Conditions.now(clock);
+    st.decidedBy = decidedBy(fresh);
+    st.decisionResult = result(attachment);
+    events.record(fresh, EventRecorder.Type.Normal, to.name(), "decided by " + st.decidedBy);
+    Audit.transition(kind.kind(), fresh.getMetadata().getName(), fresh.getSpec().from.pairing, "Pending", to.name(),
+        st.decidedBy, null);
+  }
+
+  private void afterIncomingDecision(R share) {
+    T st = share.getStatus();
+    if (st.phase == SharePhase.Accepted) {
+      kind.accepted(share);
+    }
+    if (st.phase == SharePhase.Accepted || st.phase == SharePhase.Rejected) {
+      // Sent on every visit while decided: the origin ignores a decision it already has.
+      ShareOrigin from = share.getSpec().from;
+      sessions.send(from.pairing, new ShareDecision(kind.kind(), from.shareUid, from.revision,
+          st.phase == SharePhase.Accepted ? DecisionOutcome.Accepted : DecisionOutcome.Rejected,
+          st.decidedBy, Instant.parse(st.decidedAt), attachment(st.decisionResult)));
+    }
+  }
+
+  /**
+   * Before an outgoing share goes: tells every recipient it is revoked. True when all were told (or
+   * the {@code consortium.io/force-delete} annotation says not to wait); false while some peer has no link.
+   */
+  public boolean revokeBeforeDelete(R share) {
+    if (!share.getSpec().isOutgoing()) {
+      return true;
+    }
+    outgoingNames.remove(share.getMetadata().getUid());
+    boolean force = share.getMetadata().getAnnotations() != null
+        && "true".equals(share.getMetadata().getAnnotations().get(FORCE_DELETE));
+    List<String> untold = new ArrayList<>();
+    for (String to : share.getSpec().to) {
+      RecipientStatus recipient = share.getStatus() == null ? null : share.getStatus().recipients.stream()
+          .filter(r -> to.equals(r.pairing)).findFirst().orElse(null);
+      if (recipient == null || recipient.phase == SharePhase.Revoked || recipient.phase == SharePhase.Pending
+          && recipient.revision == null && !"Offered".equals(recipient.reason)) {
+        continue; // never delivered: nothing to take back
+      }
+      if (!sessions.send(to, new ShareRevoke(kind.kind(), share.getMetadata().getUid()))) {
+        untold.add(to);
+      }
+    }
+    if (untold.isEmpty()) {
+      return true;
+    }
+    String message = "deleting: " + String.join(", ", untold) + " not told of the revocation yet (no link);"
+        + " waiting, or annotate " + FORCE_DELETE + "=true to delete without telling them";
+    if (force) {
+      events.record(share, EventRecorder.Type.Warning, "RevocationNotDelivered", "deleted without telling "
+          + String.join(", ", untold) + " (" + FORCE_DELETE + ")");
+      for (String peer : untold) {
+        Audit.transition(kind.kind(), share.getMetadata().getName(), peer, null, "Deleted", "consortium-operator",
+            "RevocationNotDelivered");
+      }
+      return true;
+    }
+    writer.update(kind.type(), share.getMetadata().getName(), kind::newStatus, fresh ->
+        Conditions.set(fresh.getStatus().conditions, Conditions.READY, ConditionStatus.False, "RevocationPending",
+            message, fresh.getMetadata().getGeneration(), clock));
+    return false;
+  }
+
+  // ---- the link --------------------------------------------------------------------------------
+
+  @Override
+  public void offer(String pairing, String peerInstanceId, SignedEnvelope envelope, ShareOffer offer) {
+    Optional<R> existing = incoming(pairing, offer.shareUid());
+    S spec = existing.map(Share::getSpec).orElseGet(kind::newSpec);
+    JsonNode before = existing.isPresent() ? kind.payloadOf(spec) : null;
+    if (existing.isPresent() && existing.get().getSpec().from.revision >= offer.revision()) {
+      // A resend of what we have (the ack was lost): acknowledge again, change nothing.
+      sessions.send(pairing, new ShareAck(kind.kind(), offer.shareUid(), offer.revision(), SharePhase.Pending));
+      return;
+    }
+    try {
+      kind.receive(spec, offer.payload());
+    } catch (InvalidShareSource e) {
+      LOG.warn("Pairing {} offered {} {} with a payload this instance cannot read: {}", pairing, kind.kind(),
+          offer.shareName(), e.getMessage());
+      pairings.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, "PayloadRefused",
+          kind.kind() + " " + offer.shareName() + ": " + e.getMessage()));
+      return;
+    }
+    spec.from = origin(pairing, peerInstanceId, envelope, offer);
+    spec.expiresAt = offer.expiresAt() == null ? null : offer.expiresAt().toString();
+    if (existing.isEmpty()) {
+      R share = kind.newResource();
+      share.getMetadata().setName(RemoteNodes.localName(pairing, offer.shareName()));
+      share.getMetadata().setLabels(Map.of(DIRECTION_LABEL, "incoming", FROM_LABEL, pairing,
+          SHARE_UID_LABEL, offer.shareUid()));
+      share.setSpec(spec);
+      PeerPairing owner = pairings.get(pairing).orElse(null);
+      if (owner != null && owner.getSpec().acceptPolicy != null
+          && owner.getSpec().acceptPolicy.modeFor(kind.kind()) == AcceptMode.Auto) {
+        kind.acceptAutomatically(spec);
+        share.getMetadata().setAnnotations(Map.of(DECIDED_BY, "acceptPolicy of pairing " + pairing));
+      }
+      context.client().resources(kind.type()).inNamespace(context.namespace()).resource(share).create();
+      Audit.transition(kind.kind(), share.getMetadata().getName(), pairing, null, "Pending", "peer:" + pairing, null);
+    } else {
+      R share = existing.get();
+      if (!before.equals(kind.payloadOf(spec))) {
+        kind.withdrawDecision(spec);
+      }
+      context.client().resource(share).update();
+      Audit.transition(kind.kind(), share.getMetadata().getName(), pairing, null, "Revision " + offer.revision(),
+          "peer:" + pairing, null);
+    }
+    sessions.send(pairing, new ShareAck(kind.kind(), offer.shareUid(), offer.revision(), SharePhase.Pending));
+  }
+
+  @Override
+  public void acknowledged(String pairing, ShareAck ack) {
+    outgoing(ack.shareUid()).ifPresent(name -> writer.update(kind.type(), name, kind::newStatus, fresh -> {
+      RecipientStatus recipient = recipient(fresh.getStatus(), pairing);
+      if (ack.revision() == fresh.getMetadata().getGeneration() && recipient.phase == SharePhase.Pending) {
+        move(fresh, recipient, SharePhase.Delivered, Cause.DELIVERY, "Delivered", "revision " + ack.revision()
+            + " is on " + pairing + "'s cluster, waiting for its decision");
+        recipient.revision = ack.revision();
+      }
+      summarize(fresh.getStatus(), fresh.getMetadata().getGeneration());
+    }));
+  }
+
+  @Override
+  public void decided(String pairing, ShareDecision decision) {
+    outgoing(decision.shareUid()).ifPresent(name -> writer.update(kind.type(), name, kind::newStatus, fresh -> {
+      RecipientStatus recipient = recipient(fresh.getStatus(), pairing);
+      if (decision.revision() != fresh.getMetadata().getGeneration()) {
+        return;
+      }
+      if (recipient.phase == SharePhase.Pending) {
+        move(fresh, recipient, SharePhase.Delivered, Cause.DELIVERY, "Delivered", "acknowledged with the decision");
+        recipient.revision = decision.revision();
+      }
+      SharePhase to = decision.decision() == DecisionOutcome.Accepted ? SharePhase.Accepted : SharePhase.Rejected;
+      if (ShareLifecycle.allows(Direction.Outgoing, recipient.phase, to, Cause.DECISION)) {
+        move(fresh, recipient, to, Cause.DECISION, to.name(), to + " by " + decision.decidedBy());
+        recipient.decidedBy = decision.decidedBy();
+        recipient.decidedAt = decision.decidedAt().toString();
+        recipient.result = result(decision.result());
+        kind.decisionArrived(fresh, fresh.getStatus(), recipient);
+      }
+      summarize(fresh.getStatus(), fresh.getMetadata().getGeneration());
+    }));
+  }
+
+  @Override
+  public void revoked(String pairing, ShareRevoke revoke) {
+    incoming(pairing, revoke.shareUid()).ifPresent(share -> writer.update(kind.type(), share.getMetadata().getName(),
+        kind::newStatus, fresh -> {
+          T st = fresh.getStatus();
+          SharePhase from = st.phase == null ? SharePhase.Pending : st.phase;
+          if (ShareLifecycle.allows(Direction.Incoming, from, SharePhase.Revoked, Cause.REVOCATION)) {
+            st.phase = SharePhase.Revoked;
+            st.summary = "Revoked";
+            Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, "RevokedByOrigin",
+                "the origin revoked the share; what was accepted is kept", fresh.getMetadata().getGeneration(), clock);
+            events.record(fresh, EventRecorder.Type.Warning, "RevokedByOrigin", "revoked by the origin on " + pairing);
+            Audit.transition(kind.kind(), fresh.getMetadata().getName(), pairing, from.name(), "Revoked",
+                "peer:" + pairing, "RevokedByOrigin");
+          }
+        }));
+  }
+
+  @Override
+  public void linkUp(String pairing) {
+    for (R share : context.client().resources(kind.type()).inNamespace(context.namespace()).list().getItems()) {
+      boolean outgoingToIt = share.getSpec().to != null && share.getSpec().to.contains(pairing);
+      boolean incomingFromIt = share.getSpec().from != null && pairing.equals(share.getSpec().from.pairing);
+      if (outgoingToIt || incomingFromIt) {
+        revisit.accept(share.getMetadata().getName());
+      }
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private boolean expired(ShareSpec spec) {
+    return spec.expiresAt != null && !clock.instant().isBefore(Instant.parse(spec.expiresAt));
+  }
+
+  private static ShareOrigin origin(String pairing, String peerInstanceId, SignedEnvelope envelope, ShareOffer offer) {
+    ShareOrigin from = new ShareOrigin();
+    from.pairing = pairing;
+    from.shareUid = offer.shareUid();
+    from.shareName = offer.shareName();
+    from.revision = offer.revision();
+    from.instanceId = peerInstanceId;
+    from.envelopeSha256 = envelope.sha256();
+    from.signature = envelope.signature();
+    from.sentAt = envelope.envelope().sentAt().toString();
+    return from;
+  }
+
+  private Optional<R> incoming(String pairing, String shareUid) {
+    return context.client().resources(kind.type()).inNamespace(context.namespace()).withLabel(SHARE_UID_LABEL, shareUid)
+        .withLabel(FROM_LABEL, pairing).list().getItems().stream().findFirst();
+  }
+
+  private Optional<String> outgoing(String shareUid) {
+    String known = outgoingNames.get(shareUid);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    return context.client().resources(kind.type()).inNamespace(context.namespace()).list().getItems().stream()
+        .filter(s -> s.getSpec().isOutgoing() && shareUid.equals(s.getMetadata().getUid()))
+        .map(s -> s.getMetadata().getName()).findFirst();
+  }
+
+  private static RecipientStatus recipient(ShareStatus status, String pairing) {
+    for (RecipientStatus recipient : status.recipients) {
+      if (pairing.equals(recipient.pairing)) {
+        return recipient;
+      }
+    }
+    RecipientStatus recipient = new RecipientStatus(pairing, SharePhase.Pending);
+    status.recipients.add(recipient);
+    return recipient;
+  }
+
+  private void move(R share, RecipientStatus recipient, SharePhase to, Cause cause, String reason, String message) {
+    SharePhase from = recipient.phase;
+    recipient.phase = ShareLifecycle.move(Direction.Outgoing, from, to, cause);
+    recipient.reason = reason;
+    recipient.message = message;
+    recipient.lastTransitionTime = Conditions.now(clock);
+    events.record(share, to == SharePhase.Rejected || to == SharePhase.Expired ? EventRecorder.Type.Warning
+        : EventRecorder.Type.Normal, reason, recipient.pairing + ": " + from + " -> " + to + " (" + message + ")");
+    Audit.transition(kind.kind(), share.getMetadata().getName(), recipient.pairing, from.name(), to.name(),
+        cause == Cause.DECISION ? "peer:" + recipient.pairing : "consortium-operator", reason);
+  }
+
+  private static void note(RecipientStatus recipient, String reason, String message) {
+    recipient.reason = reason;
+    recipient.message = message;
+  }
+
+  private void summarize(ShareStatus st, Long generation) {
+    st.recipients.removeIf(r -> r.pairing == null);
+    List<String> blocked = st.recipients.stream().filter(r -> r.phase == SharePhase.Pending && BLOCKED.contains(r.reason))
+        .map(r -> r.pairing + ": " + r.message).toList();
+    Conditions.set(st.conditions, "RecipientsReachable", blocked.isEmpty() ? ConditionStatus.True : ConditionStatus.False,
+        blocked.isEmpty() ? "AllReachable" : st.recipients.stream().filter(r -> BLOCKED.contains(r.reason))
+            .map(r -> r.reason).findFirst().orElse("Blocked"),
+        blocked.isEmpty() ? "every recipient can be delivered to" : String.join("; ", blocked), generation, clock);
+    st.summary = ShareLifecycle.summarize(st.recipients);
+    boolean allDecided = st.recipients.stream().allMatch(r -> r.phase == SharePhase.Accepted
+        || r.phase == SharePhase.Rejected || r.phase == SharePhase.Revoked || r.phase == SharePhase.Expired);
+    Conditions.set(st.conditions, Conditions.READY, allDecided ? ConditionStatus.True : ConditionStatus.False,
+        allDecided ? "AllDecided" : "WaitingForRecipients", st.summary, generation, clock);
+  }
+
+  private static String decidedBy(Share<?, ?> share) {
+    Map<String, String> annotations = share.getMetadata().getAnnotations();
+    String by = annotations == null ? null : annotations.get(DECIDED_BY);
+    return by != null ? by : "a user of " + share.getMetadata().getNamespace();
+  }
+
+  private static DecisionResult result(DecisionAttachment attachment) {
+    if (attachment == null) {
+      return null;
+    }
+    DecisionResult result = new DecisionResult();
+    result.type = attachment.type();
+    result.data = attachment.data();
+    result.signer = attachment.signer();
+    return result;
+  }
+
+  private static DecisionAttachment attachment(DecisionResult result) {
+    return result == null ? null : new DecisionAttachment(result.type, result.data, result.signer);
+  }
+}

@@ -1,0 +1,71 @@
+package io.consortium.operator.share;
+
+import io.consortium.operator.mesh.protocol.SignedEnvelope;
+import io.consortium.operator.mesh.protocol.messages.ShareAck;
+import io.consortium.operator.mesh.protocol.messages.ShareDecision;
+import io.consortium.operator.mesh.protocol.messages.ShareOffer;
+import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
+import io.consortium.operator.pairing.ShareInbox;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Hands what the link hears about shares to the engine of the share's kind. */
+public final class ShareRouter implements ShareInbox {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShareRouter.class);
+
+  private final Map<String, ShareEngine<?, ?, ?>> engines = new LinkedHashMap<>();
+
+  public ShareRouter(Iterable<ShareEngine<?, ?, ?>> engines) {
+    for (ShareEngine<?, ?, ?> engine : engines) {
+      this.engines.put(engine.kind().kind(), engine);
+    }
+  }
+
+  private ShareInbox engine(String kind, String what) {
+    ShareEngine<?, ?, ?> engine = engines.get(kind);
+    if (engine == null) {
+      LOG.warn("A peer sent {} for a share of kind {}, which this version does not know; ignored", what, kind);
+    }
+    return engine;
+  }
+
+  @Override
+  public void offer(String pairing, String peerInstanceId, SignedEnvelope envelope, ShareOffer offer) {
+    ShareInbox engine = engine(offer.kind(), "an offer");
+    if (engine != null) {
+      engine.offer(pairing, peerInstanceId, envelope, offer);
+    }
+  }
+
+  @Override
+  public void acknowledged(String pairing, ShareAck ack) {
+    ShareInbox engine = engine(ack.kind(), "an acknowledgement");
+    if (engine != null) {
+      engine.acknowledged(pairing, ack);
+    }
+  }
+
+  @Override
+  public void decided(String pairing, ShareDecision decision) {
+    ShareInbox engine = engine(decision.kind(), "a decision");
+    if (engine != null) {
+      engine.decided(pairing, decision);
+    }
+  }
+
+  @Override
+  public void revoked(String pairing, ShareRevoke revoke) {
+    ShareInbox engine = engine(revoke.kind(), "a revocation");
+    if (engine != null) {
+      engine.revoked(pairing, revoke);
+    }
+  }
+
+  @Override
+  public void linkUp(String pairing) {
+    engines.values().forEach(engine -> engine.linkUp(pairing));
+  }
+}
