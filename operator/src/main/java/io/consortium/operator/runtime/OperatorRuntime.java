@@ -2,12 +2,18 @@ package io.consortium.operator.runtime;
 
 import io.consortium.operator.api.Kinds;
 import io.consortium.operator.controller.ConsortiumNodeReconciler;
+import io.consortium.operator.controller.ChaincodeShareReconciler;
 import io.consortium.operator.controller.KeyShareReconciler;
+import io.consortium.operator.controller.NetworkShareReconciler;
+import io.consortium.operator.api.v1alpha1.ChaincodeShare;
 import io.consortium.operator.api.v1alpha1.KeyShare;
+import io.consortium.operator.api.v1alpha1.NetworkShare;
 import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.share.ShareRouter;
+import io.consortium.operator.share.kinds.ChaincodeShareKind;
 import io.consortium.operator.share.kinds.KeyShareKind;
+import io.consortium.operator.share.kinds.NetworkShareKind;
 import io.consortium.operator.status.StatusWriter;
 import io.consortium.operator.controller.PeerPairingReconciler;
 import io.consortium.operator.pairing.RemoteNodes;
@@ -190,8 +196,15 @@ public final class OperatorRuntime implements AutoCloseable {
     ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock);
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
         directory);
-    sessions.setShareInbox(new ShareRouter(List.of(keyShares)));
+    ShareEngine<NetworkShare, ?, ?> networkShares = new ShareEngine<>(new NetworkShareKind(shareContext), shareContext,
+        sessions, directory);
+    ShareEngine<ChaincodeShare, ?, ?> chaincodeShares = new ShareEngine<>(new ChaincodeShareKind(shareContext),
+        shareContext, sessions, directory);
+    sessions.setShareInbox(new ShareRouter(List.of(keyShares, networkShares, chaincodeShares)));
     operator.register(new KeyShareReconciler(keyShares, namespace, clock), c -> c.settingNamespace(namespace));
+    operator.register(new NetworkShareReconciler(networkShares, namespace, clock), c -> c.settingNamespace(namespace));
+    operator.register(new ChaincodeShareReconciler(chaincodeShares, namespace, clock),
+        c -> c.settingNamespace(namespace));
 
     health = HealthServer.start(settings.healthPort(), this::liveness, this::readiness, registry);
     resources.add(health);

@@ -379,14 +379,15 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         kind.acceptAutomatically(spec);
         share.getMetadata().setAnnotations(Map.of(DECIDED_BY, "acceptPolicy of pairing " + pairing));
       }
-      context.client().resources(kind.type()).inNamespace(context.namespace()).resource(share).create();
+      kind.stored(context.client().resources(kind.type()).inNamespace(context.namespace()).resource(share).create(),
+          offer.payload());
       Audit.transition(kind.kind(), share.getMetadata().getName(), pairing, null, "Pending", "peer:" + pairing, null);
     } else {
       R share = existing.get();
       if (!before.equals(kind.payloadOf(spec))) {
         kind.withdrawDecision(spec);
       }
-      context.client().resource(share).update();
+      kind.stored(context.client().resource(share).update(), offer.payload());
       Audit.transition(kind.kind(), share.getMetadata().getName(), pairing, null, "Revision " + offer.revision(),
           "peer:" + pairing, null);
     }

@@ -14,8 +14,8 @@ import java.util.Optional;
  * share is accepted. Everything else (delivery, dedupe, decisions, revocation, expiry, audit) is the
  * engine's and the same for every kind.
  *
- * <p>The payload round-trips: {@code payloadOf(receive(payload(x)))} equals {@code payload(x)}, so the
- * receiver can tell whether a new revision changed what it decided on.
+ * <p>{@link #payloadOf} gives what the incoming spec keeps of a payload (bulky bytes by their digest),
+ * so that the receiver can tell whether a new revision changed what it decided on.
  */
 public interface ShareKind<R extends Share<S, T>, S extends ShareSpec, T extends ShareStatus> {
 
@@ -40,7 +40,7 @@ public interface ShareKind<R extends Share<S, T>, S extends ShareSpec, T extends
   /** Incoming: writes every payload field of the spec (fields the payload lacks are cleared). */
   void receive(S spec, JsonNode payload) throws InvalidShareSource;
 
-  /** Incoming: the payload as it was received. */
+  /** Incoming: the payload as the spec keeps it (bytes by their SHA-256), for comparing revisions. */
   JsonNode payloadOf(S incoming);
 
   /** Both sides: the kind's own status fields (fingerprint, network, package ID...) from the payload. */
@@ -51,6 +51,12 @@ public interface ShareKind<R extends Share<S, T>, S extends ShareSpec, T extends
 
   /** Incoming: a new revision changed the payload, so the decision taken on the old one no longer holds. */
   void withdrawDecision(S spec);
+
+  /**
+   * Incoming: the resource was created or updated with a new revision; the kind may keep bulky parts of
+   * the payload (package or block bytes) beside it, in objects the resource owns.
+   */
+  default void stored(R incoming, JsonNode payload) {}
 
   /** Incoming, once accepted: what the kind does on this cluster (for example a ConfigMap); idempotent. */
   default void accepted(R incoming) {}
