@@ -51,6 +51,12 @@ public final class RunCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   long frameLimit;
 
+  @Option(names = "--stuck-after", defaultValue = "${env:CONSORTIUM_STUCK_AFTER:-5m}",
+      converter = GoDurationConverter.class,
+      description = "A share not delivered this long while its link is up shows DeliveryStalled"
+          + " (env CONSORTIUM_STUCK_AFTER). Default: ${DEFAULT-VALUE}.")
+  Duration stuckAfter;
+
   @Option(names = "--health-port", defaultValue = "${env:CONSORTIUM_HEALTH_PORT:-8080}",
       description = "Port of /healthz, /readyz and /metrics (env CONSORTIUM_HEALTH_PORT); 0 picks a free one."
           + " Default: ${DEFAULT-VALUE}.")
@@ -93,7 +99,7 @@ public final class RunCommand implements Callable<Integer> {
     OperatorSettings settings = new OperatorSettings(
         namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit,
         healthPort, identitySecret, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-        kubeconfigOut);
+        kubeconfigOut, stuckAfter);
     settings.validate();
     OperatorRuntime runtime = OperatorRuntime.start(settings, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));

@@ -23,8 +23,6 @@ import java.util.List;
  */
 public abstract class ShareReconciler<R extends Share<?, ?>> implements Reconciler<R>, Cleaner<R> {
 
-  static final Duration PENDING_RECHECK = Duration.ofSeconds(15);
-
   private final ShareEngine<R, ?, ?> engine;
   private final Clock clock;
   private final SimpleInboundEventSource<R> linkEvents;
@@ -57,7 +55,7 @@ public abstract class ShareReconciler<R extends Share<?, ?>> implements Reconcil
         || share.getStatus() != null && Conditions.isFalse(share.getStatus().conditions, "DecisionAttached")) {
       // A link-up (or a change of the resource) normally brings us back; this is the safety net, so
       // nothing stays Pending unseen, and a decision held for a missing signer is tried again.
-      control.rescheduleAfter(PENDING_RECHECK);
+      control.rescheduleAfter(engine.recheckEvery());
     }
     if (share.getSpec().expiresAt != null) {
       Duration left = Duration.between(clock.instant(), Instant.parse(share.getSpec().expiresAt));

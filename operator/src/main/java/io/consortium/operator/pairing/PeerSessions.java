@@ -7,6 +7,10 @@ import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.PairingRole;
 import io.consortium.operator.mesh.protocol.messages.NodeMetadata;
 import io.consortium.operator.mesh.protocol.messages.NodeSet;
+import io.consortium.operator.mesh.protocol.messages.AdvertisedNode;
+import io.consortium.operator.mesh.protocol.messages.Inventory;
+import io.consortium.operator.mesh.protocol.messages.InventoryDigest;
+import io.consortium.operator.mesh.protocol.messages.InventoryEntry;
 import io.consortium.operator.mesh.protocol.messages.ShareAck;
 import io.consortium.operator.mesh.protocol.messages.ShareDecision;
 import io.consortium.operator.mesh.protocol.messages.ShareOffer;
@@ -55,6 +59,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,6 +97,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private final Consumer<String> changed;
   private final Counter replaysDropped;
   private final Counter framesRefused;
+  private final Counter fullInventoriesSent;
   private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
     Thread t = new Thread(r, "peer-sessions-worker");
     t.setDaemon(true);
@@ -130,6 +136,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         .description("Frames dropped because their (epoch, seq) was not newer than the last accepted").register(metrics);
     this.framesRefused = Counter.builder("consortium_link_frames_refused_total")
         .description("Frames refused: bad signature, wrong sender, malformed, unknown type").register(metrics);
+    this.fullInventoriesSent = Counter.builder("consortium_link_full_inventories_sent_total")
+        .description("Full inventories sent at a (re)connect because the two sides' digests differed").register(metrics);
   }
 
   /** One session: a link, whose it is, and both directions' sequence state. */
@@ -446,6 +454,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       case SHARE_ACK -> withShares(inbox -> inbox.acknowledged(session.pairing, Messages.body(envelope, ShareAck.class)));
       case SHARE_DECISION -> withShares(inbox -> inbox.decided(session.pairing, Messages.body(envelope, ShareDecision.class)));
       case SHARE_REVOKE -> withShares(inbox -> inbox.revoked(session.pairing, Messages.body(envelope, ShareRevoke.class)));
+      case INVENTORY_DIGEST -> onInventoryDigest(session, Messages.body(envelope, InventoryDigest.class));
+      case INVENTORY -> onInventory(session, Messages.body(envelope, Inventory.class));
       default -> LOG.debug("{} from {} is not handled by this version", type, session.pairing);
     }
   }
@@ -684,6 +694,63 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     ShareInbox inbox = shares;
     if (inbox != null) {
       inbox.linkUp(pairing);
+    }
+    // Resync: both sides state a digest of what lies between them; the full inventory follows only
+    // where they differ (DESIGN.md, "The link").
+    session.send(inventory(session).toDigest());
+  }
+
+  // ---- resync ----------------------------------------------------------------------------------
+
+  private Inventory inventory(Session session) {
+    Instant asOf = clock.instant();
+    String local = identity.instanceId();
+    String peer = session.link.peerInstanceId();
+    ShareInbox inbox = shares;
+    List<InventoryEntry> entries = inbox == null ? List.of() : inbox.inventory(session.pairing, local, peer);
+    List<AdvertisedNode> nodes = new ArrayList<>();
+    if (session.role != null && Flows.maySend(session.role, session.flow)) {
+      localNodes.get().forEach(node -> nodes.add(new AdvertisedNode(local, node.uid(), sha256(node))));
+    }
+    remoteNodes.received(session.pairing).forEach(node -> nodes.add(new AdvertisedNode(peer, node.uid(), sha256(node))));
+    return new Inventory(session.flow == null ? Flow.Bidirectional : session.flow, entries, nodes, asOf);
+  }
+
+  private static String sha256(NodeMetadata node) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(ProtocolJson.MAPPER.writeValueAsBytes(node)));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot digest node " + node.name(), e);
+    }
+  }
+
+  private void onInventoryDigest(Session session, InventoryDigest theirs) {
+    Inventory mine = inventory(session);
+    if (theirs.matches(mine)) {
+      LOG.debug("Pairing {}: both sides agree on {} shares and {} nodes", session.pairing, mine.shares().size(),
+          mine.nodes().size());
+      return;
+    }
+    LOG.info("Pairing {}: the peer's view differs from ours ({} shares, {} nodes here; {} shares, {} nodes there);"
+        + " sending our inventory", session.pairing, mine.shares().size(), mine.nodes().size(), theirs.shares(),
+        theirs.nodes());
+    session.send(mine);
+    fullInventoriesSent.increment();
+  }
+
+  private void onInventory(Session session, Inventory theirs) {
+    String local = identity.instanceId();
+    // Node metadata: the origin's current set wins; ours is sent again if the peer holds another one.
+    List<AdvertisedNode> ours = inventory(session).nodes().stream().filter(n -> n.origin().equals(local)).toList();
+    List<AdvertisedNode> held = theirs.nodes().stream().filter(n -> n.origin().equals(local)).toList();
+    if (!ours.equals(held)) {
+      session.nodesSent = null;
+      sendNodes(session);
+    }
+    ShareInbox inbox = shares;
+    if (inbox != null) {
+      inbox.resync(session.pairing, local, session.link.peerInstanceId(), theirs);
     }
   }
 

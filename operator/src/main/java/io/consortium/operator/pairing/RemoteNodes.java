@@ -52,6 +52,13 @@ public final class RemoteNodes {
     }
   }
 
+  /** The nodes synced from a pairing, as the peer sent them. */
+  public List<NodeMetadata> received(String pairing) {
+    return fromPairing(pairing).stream().filter(n -> n.getSpec().origin != null).map(n -> new NodeMetadata(
+        n.getSpec().origin.nodeUid, n.getSpec().origin.nodeName, n.getSpec().type, n.getSpec().mspId,
+        n.getSpec().enode, n.getSpec().endpoint, n.getSpec().tlsCACert, n.getSpec().identityCert)).toList();
+  }
+
   /** Removes every node synced from a pairing (it was revoked or deleted). */
   public synchronized void removeAll(String pairing) {
     for (ConsortiumNode node : fromPairing(pairing)) {

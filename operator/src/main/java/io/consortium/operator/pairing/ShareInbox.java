@@ -1,10 +1,13 @@
 package io.consortium.operator.pairing;
 
 import io.consortium.operator.mesh.protocol.SignedEnvelope;
+import io.consortium.operator.mesh.protocol.messages.Inventory;
+import io.consortium.operator.mesh.protocol.messages.InventoryEntry;
 import io.consortium.operator.mesh.protocol.messages.ShareAck;
 import io.consortium.operator.mesh.protocol.messages.ShareDecision;
 import io.consortium.operator.mesh.protocol.messages.ShareOffer;
 import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
+import java.util.List;
 
 /** Where the link hands what it hears about shares. Called off the I/O thread, in order per link. */
 public interface ShareInbox {
@@ -20,4 +23,10 @@ public interface ShareInbox {
 
   /** A session with the pairing's peer came up: what was not acknowledged is sent again. */
   void linkUp(String pairing);
+
+  /** What this side believes lies between it and the pairing's peer, in the link's shared view. */
+  List<InventoryEntry> inventory(String pairing, String localInstanceId, String peerInstanceId);
+
+  /** The peer's inventory differed from ours: every difference is resolved by the rules of DESIGN.md. */
+  void resync(String pairing, String localInstanceId, String peerInstanceId, Inventory theirs);
 }

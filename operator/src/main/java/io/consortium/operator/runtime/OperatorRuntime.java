@@ -193,7 +193,8 @@ public final class OperatorRuntime implements AutoCloseable {
         clock));
     operator.register(pairings.get(), c -> c.settingNamespace(namespace));
     operator.register(new ConsortiumNodeReconciler(sessions, events, clock), c -> c.settingNamespace(namespace));
-    ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock);
+    ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock,
+        settings.stuckAfter());
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
         directory);
     ShareEngine<NetworkShare, ?, ?> networkShares = new ShareEngine<>(new NetworkShareKind(shareContext), shareContext,

@@ -2,7 +2,9 @@ package io.consortium.operator.runtime;
 
 import java.net.URI;
 import java.nio.file.Files;
+import io.consortium.operator.share.ShareContext;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Everything {@code run} was told, checked once before anything starts. */
 public record OperatorSettings(
@@ -20,7 +22,25 @@ public record OperatorSettings(
     Path kubeconfig,
     boolean embedded,
     int embeddedPort,
-    Path kubeconfigOut) {
+    Path kubeconfigOut,
+    Duration stuckAfter) {
+
+  /** With the defaults of the day-two timings. */
+  public OperatorSettings(String namespace, String instanceName, String meshBindAddress, int meshPort,
+      String externalUrl, long maxShareSize, long frameLimit, int healthPort, String identitySecretName,
+      boolean leaderElection, String leaseName, Path kubeconfig, boolean embedded, int embeddedPort,
+      Path kubeconfigOut) {
+    this(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit, healthPort,
+        identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort, kubeconfigOut,
+        ShareContext.DEFAULT_STUCK_AFTER);
+  }
+
+  /** The same settings with another {@code --stuck-after}. */
+  public OperatorSettings withStuckAfter(Duration stuckAfter) {
+    return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
+        frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
+        kubeconfigOut, stuckAfter);
+  }
 
   /** Refuses settings that cannot work, with a message that names the flag. */
   public void validate() {
@@ -29,6 +49,9 @@ public record OperatorSettings(
     requirePort("--embedded-port", embeddedPort, true);
     if (frameLimit < 16 * 1024) {
       throw new IllegalArgumentException("--frame-limit must be at least 16Ki, got " + ByteSize.format(frameLimit));
+    }
+    if (stuckAfter == null || stuckAfter.isNegative() || stuckAfter.isZero()) {
+      throw new IllegalArgumentException("--stuck-after must be a positive duration such as 5m, got " + stuckAfter);
     }
     if (maxShareSize < 1) {
       throw new IllegalArgumentException("--max-share-size must be positive");

@@ -11,13 +11,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
-/** What the share engine and the kinds work with: one namespace of one cluster. */
+/**
+ * What the share engine and the kinds work with: one namespace of one cluster.
+ *
+ * @param stuckAfter how long a recipient may stay undelivered while its link is up before the share
+ *     shows DeliveryStalled ({@code --stuck-after})
+ */
 public record ShareContext(KubernetesClient client, String namespace, StatusWriter writer, EventRecorder events,
-    Clock clock) {
+    Clock clock, Duration stuckAfter) {
+
+  /** DESIGN.md's default for {@code --stuck-after}. */
+  public static final Duration DEFAULT_STUCK_AFTER = Duration.ofMinutes(5);
 
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 

@@ -18,6 +18,8 @@ import io.consortium.operator.mesh.protocol.ProtocolException;
 import io.consortium.operator.mesh.protocol.SignedEnvelope;
 import io.consortium.operator.mesh.protocol.messages.DecisionAttachment;
 import io.consortium.operator.mesh.protocol.messages.DecisionOutcome;
+import io.consortium.operator.mesh.protocol.messages.Inventory;
+import io.consortium.operator.mesh.protocol.messages.InventoryEntry;
 import io.consortium.operator.mesh.protocol.messages.ShareAck;
 import io.consortium.operator.mesh.protocol.messages.ShareDecision;
 import io.consortium.operator.mesh.protocol.messages.ShareOffer;
@@ -31,11 +33,14 @@ import io.consortium.operator.share.ShareLifecycle.Cause;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
 import io.consortium.operator.status.StatusWriter;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,6 +71,9 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   private static final Set<String> BLOCKED = Set.of("UnknownPairing", "PairingSuspended", "PairingRevoked",
       "FlowForbidden", "PayloadTooLarge");
 
+  /** How often the reconciler looks again at a share with undelivered recipients. */
+  public static final Duration RESEND_EVERY = Duration.ofSeconds(15);
+
   private final ShareKind<R, S, T> kind;
   private final ShareContext context;
   private final PeerSessions sessions;
@@ -89,6 +97,11 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
 
   public ShareKind<R, S, T> kind() {
     return kind;
+  }
+
+  /** How often a share with undelivered recipients is offered again: soon enough to show DeliveryStalled. */
+  public Duration recheckEvery() {
+    return context.stuckAfter().compareTo(RESEND_EVERY) < 0 ? context.stuckAfter() : RESEND_EVERY;
   }
 
   /** Whether an outgoing share still has recipients waiting for delivery (the reconciler looks again later). */
@@ -178,7 +191,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         }
         offer(fresh, st, recipient, pairing, offer, generation);
       }
-      summarize(st, generation);
+      summarize(fresh, st, generation);
     });
   }
 
@@ -195,7 +208,9 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     } else {
       try {
         if (sessions.sendOffer(to, offer)) {
-          note(recipient, "Offered", "revision " + generation + " sent; waiting for the acknowledgement");
+          if (!"ReceiverRefused".equals(recipient.reason)) { // keep the receiver's last error in sight
+            note(recipient, "Offered", "revision " + generation + " sent; waiting for the acknowledgement");
+          }
         } else {
           // The link, not the pairing's status (written a moment later), says whether we can send now.
           PairingPhase phase = pairing.getStatus() == null ? null : pairing.getStatus().phase;
@@ -379,31 +394,65 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         kind.acceptAutomatically(spec);
         share.getMetadata().setAnnotations(Map.of(DECIDED_BY, "acceptPolicy of pairing " + pairing));
       }
-      kind.stored(context.client().resources(kind.type()).inNamespace(context.namespace()).resource(share).create(),
-          offer.payload());
+      try {
+        kind.stored(context.client().resources(kind.type()).inNamespace(context.namespace()).resource(share).create(),
+            offer.payload());
+      } catch (KubernetesClientException e) {
+        refuse(pairing, offer, "creating " + kind.kind() + " " + share.getMetadata().getName() + " failed: "
+            + apiError(e));
+        return;
+      }
       Audit.transition(kind.kind(), share.getMetadata().getName(), pairing, null, "Pending", "peer:" + pairing, null);
     } else {
       R share = existing.get();
       if (!before.equals(kind.payloadOf(spec))) {
         kind.withdrawDecision(spec);
       }
-      kind.stored(context.client().resource(share).update(), offer.payload());
+      try {
+        kind.stored(context.client().resource(share).update(), offer.payload());
+      } catch (KubernetesClientException e) {
+        refuse(pairing, offer, "updating " + kind.kind() + " " + share.getMetadata().getName() + " failed: "
+            + apiError(e));
+        return;
+      }
       Audit.transition(kind.kind(), share.getMetadata().getName(), pairing, null, "Revision " + offer.revision(),
           "peer:" + pairing, null);
     }
     sessions.send(pairing, new ShareAck(kind.kind(), offer.shareUid(), offer.revision(), SharePhase.Pending));
   }
 
+  /** The receiver's cluster would not store the share: the origin is told why and tries again later. */
+  private void refuse(String pairing, ShareOffer offer, String error) {
+    LOG.warn("Pairing {}: {}", pairing, error);
+    sessions.send(pairing, ShareAck.refused(kind.kind(), offer.shareUid(), offer.revision(), error));
+  }
+
+  private static String apiError(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null
+        ? e.getStatus().getMessage() + " (HTTP " + e.getCode() + ")" : e.getMessage();
+  }
+
   @Override
   public void acknowledged(String pairing, ShareAck ack) {
     outgoing(ack.shareUid()).ifPresent(name -> writer.update(kind.type(), name, kind::newStatus, fresh -> {
       RecipientStatus recipient = recipient(fresh.getStatus(), pairing);
+      if (!ack.stored()) {
+        if (recipient.phase == SharePhase.Pending) {
+          if (!"ReceiverRefused".equals(recipient.reason)) {
+            events.record(fresh, EventRecorder.Type.Warning, "ReceiverRefused", pairing + ": " + ack.error());
+          }
+          note(recipient, "ReceiverRefused", pairing + " could not store revision " + ack.revision() + ": "
+              + ack.error() + "; offered again every " + recheckEvery().toSeconds() + " s");
+        }
+        summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
+        return;
+      }
       if (ack.revision() == fresh.getMetadata().getGeneration() && recipient.phase == SharePhase.Pending) {
         move(fresh, recipient, SharePhase.Delivered, Cause.DELIVERY, "Delivered", "revision " + ack.revision()
             + " is on " + pairing + "'s cluster, waiting for its decision");
         recipient.revision = ack.revision();
       }
-      summarize(fresh.getStatus(), fresh.getMetadata().getGeneration());
+      summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
     }));
   }
 
@@ -426,7 +475,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         recipient.result = result(decision.result());
         kind.decisionArrived(fresh, fresh.getStatus(), recipient);
       }
-      summarize(fresh.getStatus(), fresh.getMetadata().getGeneration());
+      summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
     }));
   }
 
@@ -455,6 +504,87 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       boolean incomingFromIt = share.getSpec().from != null && pairing.equals(share.getSpec().from.pairing);
       if (outgoingToIt || incomingFromIt) {
         revisit.accept(share.getMetadata().getName());
+      }
+    }
+  }
+
+  // ---- resync ----------------------------------------------------------------------------------
+
+  /**
+   * This side's view of the shares of this kind between it and the pairing's peer, in the link's shared
+   * view: the origin's Delivered is the receiver's Pending, and Revoked is left out on both sides (a
+   * share the origin revoked is, for the receiver, a share the origin no longer has).
+   */
+  @Override
+  public List<InventoryEntry> inventory(String pairing, String localInstanceId, String peerInstanceId) {
+    List<InventoryEntry> entries = new ArrayList<>();
+    for (R share : context.client().resources(kind.type()).inNamespace(context.namespace()).list().getItems()) {
+      if (share.getSpec().isOutgoing()) {
+        if (!share.getSpec().to.contains(pairing) || share.getMetadata().getDeletionTimestamp() != null) {
+          continue;
+        }
+        SharePhase phase = share.getStatus() == null ? SharePhase.Pending : share.getStatus().recipients.stream()
+            .filter(r -> pairing.equals(r.pairing)).map(r -> r.phase).findFirst().orElse(SharePhase.Pending);
+        if (phase != SharePhase.Revoked) {
+          entries.add(new InventoryEntry(localInstanceId, kind.kind(), share.getMetadata().getUid(),
+              share.getMetadata().getGeneration(), phase == SharePhase.Delivered ? SharePhase.Pending : phase));
+        }
+      } else if (pairing.equals(share.getSpec().from.pairing)) {
+        SharePhase phase = share.getStatus() == null || share.getStatus().phase == null ? SharePhase.Pending
+            : share.getStatus().phase;
+        if (phase != SharePhase.Revoked) {
+          entries.add(new InventoryEntry(peerInstanceId, kind.kind(), share.getSpec().from.shareUid,
+              share.getSpec().from.revision, phase));
+        }
+      }
+    }
+    return entries;
+  }
+
+  /**
+   * The peer's view differed: each side resolves what it is responsible for. As origin: what the
+   * receiver acknowledged but no longer has is delivered again. As receiver: what the origin sent
+   * before its inventory but no longer lists is gone on the origin (Revoked here, what was accepted
+   * kept); a decision the origin has not heard of is sent again.
+   */
+  @Override
+  public void resync(String pairing, String localInstanceId, String peerInstanceId, Inventory theirs) {
+    Map<String, InventoryEntry> listed = new HashMap<>();
+    for (InventoryEntry entry : theirs.shares()) {
+      if (kind.kind().equals(entry.kind())) {
+        listed.put(entry.origin() + "/" + entry.shareUid(), entry);
+      }
+    }
+    for (R share : context.client().resources(kind.type()).inNamespace(context.namespace()).list().getItems()) {
+      if (share.getSpec().isOutgoing() && share.getSpec().to.contains(pairing)) {
+        InventoryEntry there = listed.get(localInstanceId + "/" + share.getMetadata().getUid());
+        boolean delivered = share.getStatus() != null && share.getStatus().recipients.stream()
+            .anyMatch(r -> pairing.equals(r.pairing) && r.phase == SharePhase.Delivered);
+        if (there == null && delivered) {
+          writer.update(kind.type(), share.getMetadata().getName(), kind::newStatus, fresh -> {
+            RecipientStatus recipient = recipient(fresh.getStatus(), pairing);
+            if (ShareLifecycle.allows(Direction.Outgoing, recipient.phase, SharePhase.Pending, Cause.RESYNC)) {
+              move(fresh, recipient, SharePhase.Pending, Cause.RESYNC, "MissingOnReceiver",
+                  pairing + " no longer has the revision it acknowledged; delivering it again");
+              recipient.revision = null;
+            }
+          });
+          revisit.accept(share.getMetadata().getName());
+        }
+      } else if (!share.getSpec().isOutgoing() && pairing.equals(share.getSpec().from.pairing)) {
+        ShareOrigin from = share.getSpec().from;
+        InventoryEntry there = listed.get(peerInstanceId + "/" + from.shareUid);
+        SharePhase phase = share.getStatus() == null ? null : share.getStatus().phase;
+        boolean sentBeforeTheirView = theirs.asOf() != null && from.sentAt != null
+            && Instant.parse(from.sentAt).isBefore(theirs.asOf());
+        if (there == null && phase != SharePhase.Revoked && sentBeforeTheirView) {
+          LOG.info("Pairing {}: {} {} is gone on the origin; marking it Revoked", pairing, kind.kind(),
+              share.getMetadata().getName());
+          revoked(pairing, new ShareRevoke(kind.kind(), from.shareUid));
+        } else if (there != null && there.phase() == SharePhase.Pending && there.revision() == from.revision
+            && (phase == SharePhase.Accepted || phase == SharePhase.Rejected)) {
+          revisit.accept(share.getMetadata().getName());
+        }
       }
     }
   }
@@ -493,13 +623,14 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         .map(s -> s.getMetadata().getName()).findFirst();
   }
 
-  private static RecipientStatus recipient(ShareStatus status, String pairing) {
+  private RecipientStatus recipient(ShareStatus status, String pairing) {
     for (RecipientStatus recipient : status.recipients) {
       if (pairing.equals(recipient.pairing)) {
         return recipient;
       }
     }
     RecipientStatus recipient = new RecipientStatus(pairing, SharePhase.Pending);
+    recipient.lastTransitionTime = Conditions.now(clock);
     status.recipients.add(recipient);
     return recipient;
   }
@@ -521,7 +652,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     recipient.message = message;
   }
 
-  private void summarize(ShareStatus st, Long generation) {
+  private void summarize(R share, ShareStatus st, Long generation) {
     st.recipients.removeIf(r -> r.pairing == null);
     List<String> blocked = st.recipients.stream().filter(r -> r.phase == SharePhase.Pending && BLOCKED.contains(r.reason))
         .map(r -> r.pairing + ": " + r.message).toList();
@@ -529,11 +660,35 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         blocked.isEmpty() ? "AllReachable" : st.recipients.stream().filter(r -> BLOCKED.contains(r.reason))
             .map(r -> r.reason).findFirst().orElse("Blocked"),
         blocked.isEmpty() ? "every recipient can be delivered to" : String.join("; ", blocked), generation, clock);
+    List<String> stalled = st.recipients.stream().filter(this::stalled)
+        .map(r -> r.pairing + ": " + (r.message == null ? "no acknowledgement" : r.message)).toList();
+    boolean stallChanged = Conditions.set(st.conditions, "DeliveryStalled", stalled.isEmpty() ? ConditionStatus.False : ConditionStatus.True,
+        stalled.isEmpty() ? "Delivering" : "DeliveryStalled", stalled.isEmpty()
+            ? "no recipient has waited longer than --stuck-after (" + human(context.stuckAfter()) + ") with its link up"
+            : "undelivered for longer than --stuck-after (" + human(context.stuckAfter()) + ") while the link is up: "
+            + String.join("; ", stalled), generation, clock);
+    if (stallChanged && !stalled.isEmpty()) {
+      events.record(share, EventRecorder.Type.Warning, "DeliveryStalled", String.join("; ", stalled));
+    }
     st.summary = ShareLifecycle.summarize(st.recipients);
     boolean allDecided = st.recipients.stream().allMatch(r -> r.phase == SharePhase.Accepted
         || r.phase == SharePhase.Rejected || r.phase == SharePhase.Revoked || r.phase == SharePhase.Expired);
     Conditions.set(st.conditions, Conditions.READY, allDecided ? ConditionStatus.True : ConditionStatus.False,
         allDecided ? "AllDecided" : "WaitingForRecipients", st.summary, generation, clock);
+  }
+
+  /** A duration as the flag takes it: 5m, 90s, 1h30m. */
+  private static String human(Duration duration) {
+    return duration.toString().substring(2).toLowerCase(Locale.ROOT);
+  }
+
+  /** Pending for longer than --stuck-after although its link is up: something a person must look at. */
+  private boolean stalled(RecipientStatus recipient) {
+    if (recipient.phase != SharePhase.Pending || recipient.lastTransitionTime == null
+        || !sessions.state(recipient.pairing).map(link -> link.connected()).orElse(false)) {
+      return false;
+    }
+    return Instant.parse(recipient.lastTransitionTime).plus(context.stuckAfter()).isBefore(clock.instant());
   }
 
   private static String decidedBy(Share<?, ?> share) {

@@ -26,6 +26,7 @@ import java.util.Set;
  * incoming:                 Pending -> Accepted | Rejected | Expired
  *                           any -> Revoked (what was accepted is kept and marked)
  * both:                     a new revision from the origin takes any phase but Revoked back to Pending
+ * outgoing, on resync:      Delivered -> Pending (the receiver no longer has what it acknowledged)
  * </pre>
  *
  * Revoked is final. A decision is final for its revision. Everything else is refused with a reason
@@ -39,7 +40,9 @@ public final class ShareLifecycle {
     DECISION,
     EXPIRY,
     REVOCATION,
-    NEW_REVISION
+    NEW_REVISION,
+    /** A resync found that the receiver no longer has what it acknowledged: deliver it again. */
+    RESYNC
   }
 
   private static final Map<SharePhase, Set<SharePhase>> OUTGOING = new EnumMap<>(SharePhase.class);
@@ -68,6 +71,9 @@ public final class ShareLifecycle {
     if (cause == Cause.NEW_REVISION) {
       return to == Pending && from != Revoked && (side == Direction.Outgoing || from != Delivered);
     }
+    if (cause == Cause.RESYNC) {
+      return side == Direction.Outgoing && from == Delivered && to == Pending;
+    }
     if (from == to) {
       return false;
     }
@@ -80,7 +86,7 @@ public final class ShareLifecycle {
       case DECISION -> to == Accepted || to == Rejected;
       case EXPIRY -> to == Expired;
       case REVOCATION -> to == Revoked;
-      case NEW_REVISION -> false;
+      case NEW_REVISION, RESYNC -> false;
     };
   }
 

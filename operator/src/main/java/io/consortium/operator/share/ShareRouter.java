@@ -6,7 +6,11 @@ import io.consortium.operator.mesh.protocol.messages.ShareDecision;
 import io.consortium.operator.mesh.protocol.messages.ShareOffer;
 import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
 import io.consortium.operator.pairing.ShareInbox;
+import io.consortium.operator.mesh.protocol.messages.Inventory;
+import io.consortium.operator.mesh.protocol.messages.InventoryEntry;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,5 +71,18 @@ public final class ShareRouter implements ShareInbox {
   @Override
   public void linkUp(String pairing) {
     engines.values().forEach(engine -> engine.linkUp(pairing));
+  }
+
+  @Override
+  public List<InventoryEntry> inventory(String pairing, String localInstanceId, String peerInstanceId) {
+    List<InventoryEntry> all = new ArrayList<>();
+    engines.values().forEach(engine -> all.addAll(engine.inventory(pairing, localInstanceId, peerInstanceId)));
+    return all;
+  }
+
+  @Override
+  public void resync(String pairing, String localInstanceId, String peerInstanceId, Inventory theirs) {
+    // An entry of a kind this version does not know stays unresolved: the peer runs a newer version.
+    engines.values().forEach(engine -> engine.resync(pairing, localInstanceId, peerInstanceId, theirs));
   }
 }

@@ -82,7 +82,7 @@ class ShareLifecycleTest {
   void the_whole_graph_is_exactly_the_designed_one() {
     Set<String> expected = Set.of(
         "Outgoing Pending->Delivered DELIVERY", "Outgoing Pending->Expired EXPIRY", "Outgoing Pending->Revoked REVOCATION",
-        "Outgoing Delivered->Accepted DECISION", "Outgoing Delivered->Rejected DECISION",
+        "Outgoing Delivered->Pending RESYNC", "Outgoing Delivered->Accepted DECISION", "Outgoing Delivered->Rejected DECISION",
         "Outgoing Delivered->Expired EXPIRY", "Outgoing Delivered->Revoked REVOCATION",
         "Outgoing Accepted->Revoked REVOCATION", "Outgoing Rejected->Revoked REVOCATION",
         "Outgoing Expired->Revoked REVOCATION",

@@ -5,6 +5,7 @@ import io.consortium.operator.api.v1alpha1.spec.Flow;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
  * INVENTORY: what the sender believes lies between the two instances (shares with revision and
  * phase, the pairing's flow, advertised nodes). Sent at a (re)connect only when the digests differ.
  */
-public record Inventory(Flow flow, List<InventoryEntry> shares, List<AdvertisedNode> nodes) {
+public record Inventory(Flow flow, List<InventoryEntry> shares, List<AdvertisedNode> nodes, Instant asOf) {
 
   private static final Comparator<InventoryEntry> SHARE_ORDER = Comparator.comparing(InventoryEntry::origin)
       .thenComparing(InventoryEntry::shareUid)
@@ -31,10 +32,18 @@ public record Inventory(Flow flow, List<InventoryEntry> shares, List<AdvertisedN
     nodes = Required.list(nodes, "INVENTORY", "nodes").stream().sorted(NODE_ORDER).toList();
   }
 
-  /** SHA-256 (hex) of this inventory's canonical JSON: entries sorted, fields in declared order. */
+  /**
+   * What the sender believed at {@code asOf} (its clock): the receiver applies "gone on the origin"
+   * only to what the origin sent before then, never to an offer that crossed this inventory.
+   */
+  public Inventory(Flow flow, List<InventoryEntry> shares, List<AdvertisedNode> nodes) {
+    this(flow, shares, nodes, null);
+  }
+
+  /** SHA-256 (hex) of this inventory's canonical JSON: entries sorted, fields in declared order, no time. */
   public String digest() {
     try {
-      byte[] canonical = ProtocolJson.MAPPER.writeValueAsBytes(this);
+      byte[] canonical = ProtocolJson.MAPPER.writeValueAsBytes(new Inventory(flow, shares, nodes, null));
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
     } catch (JsonProcessingException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("cannot digest an inventory", e);
