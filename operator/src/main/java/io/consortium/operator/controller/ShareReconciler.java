@@ -44,7 +44,7 @@ public abstract class ShareReconciler<R extends Share<?, ?>> implements Reconcil
     // An outgoing share is revoked at every recipient before it goes; a peer without a link is
     // waited for (consortium.io/force-delete skips the wait).
     return engine.revokeBeforeDelete(share) ? DeleteControl.defaultDelete()
-        : DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(10));
+        : DeleteControl.noFinalizerRemoval().rescheduleAfter(engine.revokeRecheck());
   }
 
   @Override

@@ -194,7 +194,7 @@ public final class OperatorRuntime implements AutoCloseable {
     operator.register(pairings.get(), c -> c.settingNamespace(namespace));
     operator.register(new ConsortiumNodeReconciler(sessions, events, clock), c -> c.settingNamespace(namespace));
     ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock,
-        settings.stuckAfter());
+        settings.stuckAfter(), ShareContext.DEFAULT_REVOKE_TIMEOUT);
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
         directory);
     ShareEngine<NetworkShare, ?, ?> networkShares = new ShareEngine<>(new NetworkShareKind(shareContext), shareContext,

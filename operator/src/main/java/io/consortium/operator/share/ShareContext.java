@@ -21,12 +21,16 @@ import java.util.Map;
  *
  * @param stuckAfter how long a recipient may stay undelivered while its link is up before the share
  *     shows DeliveryStalled ({@code --stuck-after})
+ * @param revokeTimeout how long deleting an outgoing share waits for recipients without a link to be
+ *     told ({@code --revoke-timeout}); they learn it at their next resync
  */
 public record ShareContext(KubernetesClient client, String namespace, StatusWriter writer, EventRecorder events,
-    Clock clock, Duration stuckAfter) {
+    Clock clock, Duration stuckAfter, Duration revokeTimeout) {
 
   /** DESIGN.md's default for {@code --stuck-after}. */
   public static final Duration DEFAULT_STUCK_AFTER = Duration.ofMinutes(5);
+  /** DESIGN.md's default for {@code --revoke-timeout}. */
+  public static final Duration DEFAULT_REVOKE_TIMEOUT = Duration.ofMinutes(10);
 
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 

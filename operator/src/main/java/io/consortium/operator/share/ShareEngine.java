@@ -99,6 +99,12 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     return kind;
   }
 
+  /** How often a deleted share waiting to tell its recipients looks again: within --revoke-timeout. */
+  public Duration revokeRecheck() {
+    Duration every = Duration.ofSeconds(10);
+    return context.revokeTimeout().compareTo(every) < 0 ? context.revokeTimeout() : every;
+  }
+
   /** How often a share with undelivered recipients is offered again: soon enough to show DeliveryStalled. */
   public Duration recheckEvery() {
     return context.stuckAfter().compareTo(RESEND_EVERY) < 0 ? context.stuckAfter() : RESEND_EVERY;
@@ -343,10 +349,15 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       return true;
     }
     String message = "deleting: " + String.join(", ", untold) + " not told of the revocation yet (no link);"
-        + " waiting, or annotate " + FORCE_DELETE + "=true to delete without telling them";
-    if (force) {
+        + " waiting up to --revoke-timeout (" + human(context.revokeTimeout()) + "), or annotate " + FORCE_DELETE
+        + "=true to delete without telling them";
+    boolean timedOut = share.getMetadata().getDeletionTimestamp() != null && !Instant.parse(
+        share.getMetadata().getDeletionTimestamp()).plus(context.revokeTimeout()).isAfter(clock.instant());
+    if (force || timedOut) {
+      // Never wait for ever on a peer that does not answer: it learns at its next resync.
       events.record(share, EventRecorder.Type.Warning, "RevocationNotDelivered", "deleted without telling "
-          + String.join(", ", untold) + " (" + FORCE_DELETE + ")");
+          + String.join(", ", untold) + (force ? " (" + FORCE_DELETE + ")" : " (no link within --revoke-timeout "
+          + human(context.revokeTimeout()) + ")") + "; they learn it when they next connect");
       for (String peer : untold) {
         Audit.transition(kind.kind(), share.getMetadata().getName(), peer, null, "Deleted", "consortium-operator",
             "RevocationNotDelivered");
