@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.consortium.operator.api.TolerantSerialization;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -108,7 +109,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** A client of this server whose default namespace is {@code namespace}. */
   public KubernetesClient newClient(String namespace) {
-    return new KubernetesClientBuilder().withConfig(clientConfig(namespace)).build();
+    return new KubernetesClientBuilder().withConfig(clientConfig(namespace))
+        .withKubernetesSerialization(TolerantSerialization.create()).build();
   }
 
   public Config clientConfig(String namespace) {

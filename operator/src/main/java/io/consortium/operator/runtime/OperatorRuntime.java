@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.consortium.operator.api.TolerantSerialization;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -117,9 +118,11 @@ public final class OperatorRuntime implements AutoCloseable {
     String namespace = settings.namespace() != null ? settings.namespace()
         : config.getNamespace() != null ? config.getNamespace() : "default";
     OperatorRuntime runtime = new OperatorRuntime(namespace);
-    runtime.client = new KubernetesClientBuilder().withConfig(config).build();
+    runtime.client = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(TolerantSerialization.create())
+        .build();
     return runtime;
   }
+
 
   private static Config clientConfig(OperatorSettings settings) {
     try {
