@@ -389,6 +389,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
           offer.shareName(), e.getMessage());
       pairings.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, "PayloadRefused",
           kind.kind() + " " + offer.shareName() + ": " + e.getMessage()));
+      refuse(pairing, offer, e.reason() + ": " + e.getMessage());
       return;
     }
     spec.from = origin(pairing, peerInstanceId, envelope, offer);
