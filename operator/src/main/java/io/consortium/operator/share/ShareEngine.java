@@ -166,6 +166,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       st.peers = String.join(",", fresh.getSpec().to);
       boolean revoked = fresh.getSpec().isRevoked();
       boolean expired = expired(fresh.getSpec());
+      withdrawFromRemoved(fresh, st);
       for (String to : fresh.getSpec().to) {
         RecipientStatus recipient = recipient(st, to);
         if (recipient.phase == SharePhase.Revoked) {
@@ -199,6 +200,29 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       }
       summarize(fresh, st, generation);
     });
+  }
+
+  /**
+   * A recipient taken out of spec.to: what it received is revoked there (a person removing a peer from
+   * the list means it should no longer have the share); one it never received is simply forgotten.
+   */
+  private void withdrawFromRemoved(R share, T st) {
+    for (java.util.Iterator<RecipientStatus> it = st.recipients.iterator(); it.hasNext(); ) {
+      RecipientStatus recipient = it.next();
+      if (recipient.pairing == null || share.getSpec().to.contains(recipient.pairing)
+          || recipient.phase == SharePhase.Revoked) {
+        continue;
+      }
+      if (recipient.phase == SharePhase.Pending && recipient.revision == null) {
+        it.remove();
+      } else if (sessions.send(recipient.pairing, new ShareRevoke(kind.kind(), share.getMetadata().getUid()))) {
+        move(share, recipient, SharePhase.Revoked, Cause.REVOCATION, "RemovedFromRecipients",
+            "removed from spec.to; the recipient was told");
+      } else {
+        note(recipient, "RevocationPending", "removed from spec.to; " + recipient.pairing
+            + " is told when its link is up");
+      }
+    }
   }
 
   private void offer(R share, T st, RecipientStatus recipient, PeerPairing pairing, ShareOffer offer, Long generation) {

@@ -208,6 +208,25 @@ class KeyShareScenarioTest {
   }
 
   @Test
+  void org1_takes_org3_off_the_list_and_org3s_copy_is_revoked_while_org2_keeps_its_own() {
+    share(org1, "org1-admin", "org2", "org3");
+    awaitRecipient(org1, "org2", SharePhase.Delivered);
+    awaitRecipient(org1, "org3", SharePhase.Delivered);
+    decide(org2, "org1-admin-key", "Accept");
+    awaitRecipient(org1, "org2", SharePhase.Accepted);
+
+    // kubectl patch --type json: the mock server's merge patch merges lists instead of replacing them.
+    org1.client().resources(KeyShare.class).withName("admin-key").patch(PatchContext.of(PatchType.JSON),
+        "[{\"op\":\"replace\",\"path\":\"/spec/to\",\"value\":[\"org2\"]}]");
+
+    awaitRecipient(org1, "org3", SharePhase.Revoked);
+    assertThat(recipient(org1, "org3").orElseThrow().reason).isEqualTo("RemovedFromRecipients");
+    Org.await("org3's copy to be revoked", Pairings.WAIT, () -> phase(org3, "org1-admin-key") == SharePhase.Revoked);
+    assertThat(phase(org2, "org1-admin-key")).isEqualTo(SharePhase.Accepted);
+    assertThat(recipient(org1, "org2").orElseThrow().phase).isEqualTo(SharePhase.Accepted);
+  }
+
+  @Test
   void deleting_a_share_revokes_it_first_and_waits_for_an_absent_peer_unless_forced() {
     share(org1, "org1-admin", "org2", "org3");
     awaitRecipient(org1, "org2", SharePhase.Delivered);
