@@ -42,7 +42,7 @@ import java.util.Map;
  * definition gives the digest the origin announced. On accept it keeps the package and definition in
  * a ConfigMap, and at level Installed with CCaaS runs the chaincode server here.
  */
-public final class ChaincodeShareKind implements ShareKind<ChaincodeShare, ChaincodeShareSpec, ChaincodeShareStatus> {
+public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, ChaincodeShareSpec, ChaincodeShareStatus> {
 
   public static final String CHAINCODE_SHARE_LABEL = "consortium.io/chaincodeshare";
 
@@ -53,35 +53,8 @@ public final class ChaincodeShareKind implements ShareKind<ChaincodeShare, Chain
   record Payload(ChaincodeLevel level, ChaincodeDefinition definition, PackagePayload pkg, CcaasSpec ccaas,
       String packageId, String definitionDigest) {}
 
-  private final ShareContext context;
-
   public ChaincodeShareKind(ShareContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public Class<ChaincodeShare> type() {
-    return ChaincodeShare.class;
-  }
-
-  @Override
-  public String kind() {
-    return "ChaincodeShare";
-  }
-
-  @Override
-  public ChaincodeShare newResource() {
-    return new ChaincodeShare();
-  }
-
-  @Override
-  public ChaincodeShareSpec newSpec() {
-    return new ChaincodeShareSpec();
-  }
-
-  @Override
-  public ChaincodeShareStatus newStatus() {
-    return new ChaincodeShareStatus();
+    super(context, ChaincodeShare.class, ChaincodeShare::new, ChaincodeShareSpec::new, ChaincodeShareStatus::new);
   }
 
   /** The host every org's CCaaS Service has, so that the package's connection.json is the same everywhere. */

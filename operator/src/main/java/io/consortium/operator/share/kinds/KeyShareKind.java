@@ -26,41 +26,14 @@ import java.util.Map;
  * pair and keeps the private half in a local Secret); the receiver, on accept, writes the PEM public
  * material into a ConfigMap an MSP definition can reference.
  */
-public final class KeyShareKind implements ShareKind<KeyShare, KeyShareSpec, KeyShareStatus> {
+public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, KeyShareStatus> {
 
   /** What travels: only public material, the key's use and its MSP. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Payload(PublicKeyMaterial material, KeyUsage usage, String mspId) {}
 
-  private final ShareContext context;
-
   public KeyShareKind(ShareContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public Class<KeyShare> type() {
-    return KeyShare.class;
-  }
-
-  @Override
-  public String kind() {
-    return "KeyShare";
-  }
-
-  @Override
-  public KeyShare newResource() {
-    return new KeyShare();
-  }
-
-  @Override
-  public KeyShareSpec newSpec() {
-    return new KeyShareSpec();
-  }
-
-  @Override
-  public KeyShareStatus newStatus() {
-    return new KeyShareStatus();
+    super(context, KeyShare.class, KeyShare::new, KeyShareSpec::new, KeyShareStatus::new);
   }
 
   @Override

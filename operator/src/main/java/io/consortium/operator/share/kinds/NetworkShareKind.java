@@ -36,7 +36,7 @@ import java.util.Optional;
  * kept beside the incoming resource; on accept the receiver renders what its own nodes consume: a
  * Fabric connection profile and the block, or a Besu genesis.json and static-nodes.json.
  */
-public final class NetworkShareKind implements ShareKind<NetworkShare, NetworkShareSpec, NetworkShareStatus> {
+public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkShareSpec, NetworkShareStatus> {
 
   /** Label on the ConfigMaps a NetworkShare writes, naming the share. */
   public static final String NETWORK_SHARE_LABEL = "consortium.io/networkshare";
@@ -52,35 +52,8 @@ public final class NetworkShareKind implements ShareKind<NetworkShare, NetworkSh
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Payload(Platform platform, FabricPayload fabric, BesuPayload besu) {}
 
-  private final ShareContext context;
-
   public NetworkShareKind(ShareContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public Class<NetworkShare> type() {
-    return NetworkShare.class;
-  }
-
-  @Override
-  public String kind() {
-    return "NetworkShare";
-  }
-
-  @Override
-  public NetworkShare newResource() {
-    return new NetworkShare();
-  }
-
-  @Override
-  public NetworkShareSpec newSpec() {
-    return new NetworkShareSpec();
-  }
-
-  @Override
-  public NetworkShareStatus newStatus() {
-    return new NetworkShareStatus();
+    super(context, NetworkShare.class, NetworkShare::new, NetworkShareSpec::new, NetworkShareStatus::new);
   }
 
   @Override
