@@ -113,7 +113,8 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   /** Whether an outgoing share still has recipients waiting for delivery (the reconciler looks again later). */
   public static boolean awaitsDelivery(Share<?, ?> share) {
     return share.getSpec().isOutgoing() && share.getStatus() != null
-        && share.getStatus().recipients.stream().anyMatch(r -> r.phase == SharePhase.Pending);
+        && share.getStatus().recipients.stream().anyMatch(r -> r.phase == SharePhase.Pending
+            || r.phase != SharePhase.Revoked && (share.getSpec().isRevoked() || !share.getSpec().to.contains(r.pairing)));
   }
 
   /** How to make the reconciler look at a share again (a link came up). */
@@ -174,8 +175,10 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         }
         PeerPairing pairing = known.get(to);
         if (revoked) {
+          // Revoked once the recipient confirms (SHARE_ACK Revoked), not once sent: a revocation queued on a
+          // link that goes down is lost, so it is sent again at every visit until confirmed.
           if (sessions.send(to, new ShareRevoke(kind.kind(), fresh.getMetadata().getUid()))) {
-            move(fresh, recipient, SharePhase.Revoked, Cause.REVOCATION, "RevokedByOrigin", "revoked; the recipient was told");
+            note(recipient, "RevocationSent", "revoked; waiting for " + to + " to confirm");
           } else {
             note(recipient, "RevocationPending", "revoked; " + to + " is told when its link is up");
           }
@@ -216,8 +219,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       if (recipient.phase == SharePhase.Pending && recipient.revision == null) {
         it.remove();
       } else if (sessions.send(recipient.pairing, new ShareRevoke(kind.kind(), share.getMetadata().getUid()))) {
-        move(share, recipient, SharePhase.Revoked, Cause.REVOCATION, "RemovedFromRecipients",
-            "removed from spec.to; the recipient was told");
+        note(recipient, "RevocationSent", "removed from spec.to; waiting for " + recipient.pairing + " to confirm");
       } else {
         note(recipient, "RevocationPending", "removed from spec.to; " + recipient.pairing
             + " is told when its link is up");
@@ -483,7 +485,13 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
         return;
       }
-      if (ack.revision() == fresh.getMetadata().getGeneration() && recipient.phase == SharePhase.Pending) {
+      if (ack.phase() == SharePhase.Revoked) {
+        if (ShareLifecycle.allows(Direction.Outgoing, recipient.phase, SharePhase.Revoked, Cause.REVOCATION)) {
+          boolean removed = !fresh.getSpec().to.contains(pairing);
+          move(fresh, recipient, SharePhase.Revoked, Cause.REVOCATION, removed ? "RemovedFromRecipients"
+              : "RevokedByOrigin", (removed ? "removed from spec.to" : "revoked") + "; the recipient confirmed");
+        }
+      } else if (ack.revision() == fresh.getMetadata().getGeneration() && recipient.phase == SharePhase.Pending) {
         move(fresh, recipient, SharePhase.Delivered, Cause.DELIVERY, "Delivered", "revision " + ack.revision()
             + " is on " + pairing + "'s cluster, waiting for its decision");
         recipient.revision = ack.revision();
@@ -517,7 +525,8 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
 
   @Override
   public void revoked(String pairing, ShareRevoke revoke) {
-    incoming(pairing, revoke.shareUid()).ifPresent(share -> writer.update(kind.type(), share.getMetadata().getName(),
+    Optional<R> existing = incoming(pairing, revoke.shareUid());
+    existing.ifPresent(share -> writer.update(kind.type(), share.getMetadata().getName(),
         kind::newStatus, fresh -> {
           T st = fresh.getStatus();
           SharePhase from = st.phase == null ? SharePhase.Pending : st.phase;
@@ -531,6 +540,9 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
                 "peer:" + pairing, "RevokedByOrigin");
           }
         }));
+    // Confirmed once written (or when there was nothing here to revoke), so that the origin stops sending it.
+    sessions.send(pairing, new ShareAck(kind.kind(), revoke.shareUid(),
+        existing.map(s -> s.getSpec().from.revision).orElse(1L), SharePhase.Revoked));
   }
 
   @Override
