@@ -400,11 +400,18 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
 
   @Override
   public void offer(String pairing, String peerInstanceId, SignedEnvelope envelope, ShareOffer offer) {
-    Optional<R> existing = incoming(pairing, offer.shareUid());
+    // Found by its origin too: after a re-pairing the same share arrives over a pairing of another name.
+    Optional<R> existing = incomingByOrigin(pairing, peerInstanceId, offer.shareUid());
     S spec = existing.map(Share::getSpec).orElseGet(kind::newSpec);
     JsonNode before = existing.isPresent() ? kind.payloadOf(spec) : null;
     if (existing.isPresent() && existing.get().getSpec().from.revision >= offer.revision()) {
-      // A resend of what we have (the ack was lost): acknowledge again, change nothing.
+      // A resend of what we have (the ack was lost): acknowledge again, change nothing but whose it is.
+      if (!pairing.equals(existing.get().getSpec().from.pairing)) {
+        R share = existing.get();
+        share.getSpec().from.pairing = pairing;
+        share.getMetadata().getLabels().put(FROM_LABEL, pairing);
+        context.client().resource(share).update();
+      }
       sessions.send(pairing, new ShareAck(kind.kind(), offer.shareUid(), offer.revision(), SharePhase.Pending));
       return;
     }
@@ -446,6 +453,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       if (!before.equals(kind.payloadOf(spec))) {
         kind.withdrawDecision(spec);
       }
+      share.getMetadata().getLabels().put(FROM_LABEL, pairing);
       try {
         kind.stored(context.client().resource(share).update(), offer.payload());
       } catch (KubernetesClientException e) {
@@ -659,6 +667,15 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   private Optional<R> incoming(String pairing, String shareUid) {
     return context.client().resources(kind.type()).inNamespace(context.namespace()).withLabel(SHARE_UID_LABEL, shareUid)
         .withLabel(FROM_LABEL, pairing).list().getItems().stream().findFirst();
+  }
+
+  /** The incoming copy of a share, over this pairing or (one request) over an earlier pairing with the same peer. */
+  private Optional<R> incomingByOrigin(String pairing, String peerInstanceId, String shareUid) {
+    List<R> copies = context.client().resources(kind.type()).inNamespace(context.namespace())
+        .withLabel(SHARE_UID_LABEL, shareUid).list().getItems().stream().filter(s -> s.getSpec().from != null).toList();
+    return copies.stream().filter(s -> pairing.equals(s.getSpec().from.pairing)).findFirst()
+        .or(() -> copies.stream().filter(s -> peerInstanceId != null
+            && peerInstanceId.equals(s.getSpec().from.instanceId)).findFirst());
   }
 
   private Optional<String> outgoing(String shareUid) {
