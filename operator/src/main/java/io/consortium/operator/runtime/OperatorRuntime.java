@@ -180,7 +180,7 @@ public final class OperatorRuntime implements AutoCloseable {
       }
     });
     pairings.set(new PeerPairingReconciler(client, identity, instanceName, externalUrl, directory, sessions, events,
-        clock));
+        clock, settings.revokeTimeout()));
     operator.register(pairings.get(), c -> c.settingNamespace(namespace));
     operator.register(new ConsortiumNodeReconciler(sessions, events, clock), c -> c.settingNamespace(namespace));
     KeyShares keyShares = new KeyShares(client, namespace, sessions, directory, new StatusWriter(client, namespace),

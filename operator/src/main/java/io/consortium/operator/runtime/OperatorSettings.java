@@ -3,6 +3,7 @@ package io.consortium.operator.runtime;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Everything {@code run} was told, checked once before anything starts. */
 public record OperatorSettings(
@@ -20,7 +21,24 @@ public record OperatorSettings(
     Path kubeconfig,
     boolean embedded,
     int embeddedPort,
-    Path kubeconfigOut) {
+    Path kubeconfigOut,
+    Duration revokeTimeout) {
+
+  /**
+   * How long deleting a PeerPairing (or an outgoing share) waits to tell a peer without a link before
+   * it lets the resource go; the peer learns at its next connect.
+   */
+  public static final Duration DEFAULT_REVOKE_TIMEOUT = Duration.ofMinutes(10);
+
+  /** Settings with the default --revoke-timeout. */
+  public OperatorSettings(String namespace, String instanceName, String meshBindAddress, int meshPort,
+      String externalUrl, long maxShareSize, long frameLimit, int healthPort, String identitySecretName,
+      boolean leaderElection, String leaseName, Path kubeconfig, boolean embedded, int embeddedPort,
+      Path kubeconfigOut) {
+    this(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit, healthPort,
+        identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort, kubeconfigOut,
+        DEFAULT_REVOKE_TIMEOUT);
+  }
 
   /** Refuses settings that cannot work, with a message that names the flag. */
   public void validate() {
@@ -32,6 +50,9 @@ public record OperatorSettings(
     }
     if (maxShareSize < 1) {
       throw new IllegalArgumentException("--max-share-size must be positive");
+    }
+    if (revokeTimeout == null || revokeTimeout.isNegative()) {
+      throw new IllegalArgumentException("--revoke-timeout must be a duration of 0s or more, got " + revokeTimeout);
     }
     if (externalUrl != null && !externalUrl.isBlank()) {
       URI uri;

@@ -343,7 +343,9 @@ public final class KeyShares implements ShareInbox {
       LOG.warn("Pairing {} offered a {}, which this version does not receive yet", pairing, offer.kind());
       return;
     }
-    Optional<KeyShare> existing = incoming(pairing, offer.shareUid());
+    // Found by the origin too: after a re-pairing the same share arrives over a pairing of another name.
+    Optional<KeyShare> existing = incoming(pairing, offer.shareUid())
+        .or(() -> incomingFromInstance(peerInstanceId, offer.shareUid()));
     JsonNode payload = offer.payload();
     PublicKeyMaterial material = ProtocolJson.MAPPER.convertValue(payload.get("material"), PublicKeyMaterial.class);
     if (existing.isEmpty()) {
@@ -366,6 +368,13 @@ public final class KeyShares implements ShareInbox {
       KeyShareSpec spec = incomingSpec(pairing, peerInstanceId, envelope, offer, material, payload);
       spec.decision = payloadChanged ? null : share.getSpec().decision;
       share.setSpec(spec);
+      share.getMetadata().getLabels().put(FROM_LABEL, pairing);
+      client.resource(share).update();
+    } else if (!pairing.equals(existing.get().getSpec().from.pairing)) {
+      // Same revision over a new pairing with the same origin: it now belongs to that pairing.
+      KeyShare share = existing.get();
+      share.getSpec().from.pairing = pairing;
+      share.getMetadata().getLabels().put(FROM_LABEL, pairing);
       client.resource(share).update();
     }
     sessions.send(pairing, new ShareAck(offer.shareUid(), offer.revision(), SharePhase.Pending));
@@ -512,6 +521,13 @@ public final class KeyShares implements ShareInbox {
   private Optional<KeyShare> incoming(String pairing, String shareUid) {
     return client.resources(KeyShare.class).inNamespace(namespace).withLabel(SHARE_UID_LABEL, shareUid)
         .withLabel(FROM_LABEL, pairing).list().getItems().stream().findFirst();
+  }
+
+  private Optional<KeyShare> incomingFromInstance(String peerInstanceId, String shareUid) {
+    return client.resources(KeyShare.class).inNamespace(namespace).withLabel(SHARE_UID_LABEL, shareUid).list()
+        .getItems().stream()
+        .filter(s -> s.getSpec().from != null && peerInstanceId != null && peerInstanceId.equals(s.getSpec().from.instanceId))
+        .findFirst();
   }
 
   private Optional<KeyShare> outgoing(String shareUid) {

@@ -25,6 +25,7 @@ public final class Org implements AutoCloseable {
   private int meshPort;
   private long frameLimit = 1L << 20;
   private long maxShareSize = 64L << 20;
+  private Duration revokeTimeout = OperatorSettings.DEFAULT_REVOKE_TIMEOUT;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
   private Org(String name, EmbeddedApiServer cluster, Path kubeconfig) {
@@ -53,6 +54,12 @@ public final class Org implements AutoCloseable {
     return this;
   }
 
+  /** The operator's --revoke-timeout, for the next start. */
+  public Org withRevokeTimeout(Duration revokeTimeout) {
+    this.revokeTimeout = revokeTimeout;
+    return this;
+  }
+
   /** Starts (or restarts) this org's operator against its cluster, through the kubeconfig as in production. */
   public Org startOperator() {
     operator = OperatorRuntime.start(settings(), new PrintStream(output, true, StandardCharsets.UTF_8));
@@ -71,7 +78,7 @@ public final class Org implements AutoCloseable {
 
   public OperatorSettings settings() {
     return new OperatorSettings(name, name, "127.0.0.1", meshPort, null, maxShareSize, frameLimit, 0,
-        "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null);
+        "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null, revokeTimeout);
   }
 
   public void stopOperator() {
