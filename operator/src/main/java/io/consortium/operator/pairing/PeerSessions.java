@@ -571,7 +571,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private void onRedeem(Session session, Redeem redeem) {
     String peer = session.link.peerInstanceId();
     Optional<PeerPairing> found = directory.byInvitation(redeem.invitationId());
-    String address = String.valueOf(session.link.remoteAddress());
+    String address = String.valueOf(session.link.remoteAddress()).replaceFirst("^/", "");
     if (found.isEmpty()) {
       refuseRedemption(session, null, RedemptionRefusal.InvitationRevoked,
           "no pairing of " + instanceName + " issued invitation " + redeem.invitationId()
