@@ -639,6 +639,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       s.peer = identityOfPeer;
       s.invitation.redemptions = used + 1;
     });
+    untoldPeers.remove(peer); // paired again: nothing old to tell it
     session.pairing = name;
     session.send(RedeemResult.accepted(flow, instanceName));
     LOG.info("Pairing {}: {} redeemed invitation {} from {}", name, redeem.inviteeName(), redeem.invitationId(), address);
