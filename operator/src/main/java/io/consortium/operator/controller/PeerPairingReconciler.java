@@ -71,6 +71,9 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   /** Deletes a pairing (or an outgoing share) without waiting to tell a peer that has no link. */
   public static final String FORCE_DELETE = "consortium.io/force-delete";
 
+  /** How often a deletion that waits for its peer looks for the force-delete annotation. */
+  static final Duration FORCE_DELETE_RECHECK = Duration.ofSeconds(5);
+
   /** One JSON line per pairing that went without its peer being told; the shares' audit logger. */
   private static final Logger AUDIT = LoggerFactory.getLogger("consortium.audit");
 
@@ -173,8 +176,11 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
         + " (--revoke-timeout), or annotate " + FORCE_DELETE + "=true to delete without telling it";
     directory.update(name, s -> setReady(s, ConditionStatus.False, "RevocationPending", waiting,
         pairing.getMetadata().getGeneration()));
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.between(clock.instant(), deadline)
-        .plusMillis(100));
+    // Looked at again at the deadline, and every few seconds before it: a force-delete annotation
+    // added now changes no generation, so no event would bring us back.
+    Duration untilDeadline = Duration.between(clock.instant(), deadline).plusMillis(100);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(
+        untilDeadline.compareTo(FORCE_DELETE_RECHECK) < 0 ? untilDeadline : FORCE_DELETE_RECHECK);
   }
 
   /** Whether the peer has a pairing with this instance that it should hear is gone. */

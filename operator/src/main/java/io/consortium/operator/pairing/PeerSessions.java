@@ -219,7 +219,10 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       session.send(new PairingRevoked(reason));
       revocationDelivered.add(pairing);
     }
-    disconnect(pairing, "pairing revoked: " + reason);
+    Dialer telling = dialers.get(pairing);
+    if (telling == null || telling.revocation == null) {
+      disconnect(pairing, "pairing revoked: " + reason);
+    } // else: it keeps dialling, with its backoff, to tell the peer
     remoteNodes.removeAll(pairing);
     return revocationDelivered.contains(pairing);
   }

@@ -8,10 +8,13 @@ import static io.consortium.operator.testing.Pairings.pairing;
 import static io.consortium.operator.testing.Pairings.phase;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consortium.operator.api.v1alpha1.ConsortiumNode;
+import io.consortium.operator.api.v1alpha1.ConsortiumNodeSpec;
 import io.consortium.operator.api.v1alpha1.KeyShare;
 import io.consortium.operator.api.v1alpha1.KeyShareSpec;
 import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.spec.KeyGeneration;
+import io.consortium.operator.api.v1alpha1.spec.NodeType;
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
@@ -74,6 +77,13 @@ class RePairingScenarioTest {
     assertThat(phase(org1, "org2")).isEqualTo(PairingPhase.Revoked);
     assertThat(phase(org2, "org1")).isEqualTo(PairingPhase.PeerRevoked);
 
+    // Org2's operator restarts and says HELLO: org1 finds the new pairing, not the revoked one.
+    org2.stopOperator();
+    awaitPhase(org1, "org2-renewed", PairingPhase.Disconnected);
+    org2.startOperator();
+    awaitPhase(org1, "org2-renewed", PairingPhase.Connected);
+    awaitPhase(org2, "org1-renewed", PairingPhase.Connected);
+
     // Shares flow again: a new one, and the old one offered over the new pairing.
     share(org1, "tls", "org2-renewed");
     awaitIncoming(org2, "org1-renewed-tls");
@@ -96,8 +106,10 @@ class RePairingScenarioTest {
 
   @Test
   void deleted_on_both_sides_and_made_again_under_other_names_the_pair_links_cleanly() {
+    advertisePeer(org1, "peer0");
     accept(org2, "org1", invite(org1, "org2"));
     awaitPhase(org1, "org2", PairingPhase.Connected);
+    Org.await("org1's peer on org2", Pairings.WAIT, () -> node(org2, "org1-peer0") != null);
 
     org2.client().resource(pairing(org2, "org1")).delete();
     Org.await("org2's pairing to go", Pairings.WAIT, () -> pairing(org2, "org1") == null);
@@ -114,6 +126,11 @@ class RePairingScenarioTest {
     assertThat(pairing(org1, "org2").getStatus().invitation.refused).isEmpty();
     assertThat(pairing(org2, "org1-again").getStatus().peer.instanceId)
         .isEqualTo(org1.operator().identity().instanceId());
+    Org.await("org1's peer on org2 under the new pairing", Pairings.WAIT,
+        () -> node(org2, "org1-again-peer0") != null);
+    assertThat(node(org2, "org1-again-peer0").getSpec().origin.pairing).isEqualTo("org1-again");
+    assertThat(node(org2, "org1-peer0")).as("nothing left from the old pairing").isNull();
+    assertThat(org2.client().resources(ConsortiumNode.class).list().getItems()).hasSize(1);
   }
 
   @Test
@@ -154,6 +171,21 @@ class RePairingScenarioTest {
     assertThat(secondAtOrg1.getStatus().phase).isEqualTo(PairingPhase.Invited);
     assertThat(phase(org1, "org2")).isEqualTo(PairingPhase.Connected);
     assertThat(phase(org2, "org1")).isEqualTo(PairingPhase.Connected);
+  }
+
+  private static void advertisePeer(Org org, String name) {
+    ConsortiumNode node = new ConsortiumNode();
+    node.getMetadata().setName(name);
+    node.setSpec(new ConsortiumNodeSpec());
+    node.getSpec().type = NodeType.FabricPeer;
+    node.getSpec().mspId = "Org1MSP";
+    node.getSpec().endpoint = name + "." + org.name() + ".example.com:7051";
+    node.getSpec().advertise = true;
+    org.client().resource(node).create();
+  }
+
+  private static ConsortiumNode node(Org org, String name) {
+    return org.client().resources(ConsortiumNode.class).withName(name).get();
   }
 
   private static void share(Org org, String name, String... to) {
