@@ -71,6 +71,10 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   /** Deletes a pairing (or an outgoing share) without waiting to tell a peer that has no link. */
   public static final String FORCE_DELETE = "consortium.io/force-delete";
 
+  static final String DUPLICATE_PAIRING = "DuplicatePairing";
+  /** How often a pairing refused as a duplicate looks whether the other one is still there. */
+  static final Duration DUPLICATE_RECHECK = Duration.ofSeconds(10);
+
   /** How often a deletion that waits for its peer looks for the force-delete annotation. */
   static final Duration FORCE_DELETE_RECHECK = Duration.ofSeconds(5);
 
@@ -380,9 +384,10 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     var other = directory.standingWith(invitation.issuer(), pairing.getMetadata().getName());
     if (other.isPresent()) {
       String otherName = other.get().getMetadata().getName();
-      fail(pairing, status, "DuplicatePairing", "this instance is already paired with " + invitation.issuerName() + " ("
-          + invitation.issuer().substring(0, 12) + "...) as PeerPairing " + otherName + ": two pairings to one"
-          + " instance are refused; use " + otherName + ", or delete or revoke it first", generation);
+      fail(pairing, status, DUPLICATE_PAIRING, "this instance is already paired with " + invitation.issuerName()
+          + " (" + invitation.issuer().substring(0, 12) + "...) as PeerPairing " + otherName + ": two pairings to one"
+          + " instance are refused; use " + otherName + ", or delete or revoke it and this pairing goes ahead",
+          generation);
       return null;
     }
     PeerIdentity peer = status.peer == null ? new PeerIdentity() : status.peer;
@@ -493,6 +498,10 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     }
     if (status.phase == PairingPhase.Connected) {
       return LAST_SEEN_INTERVAL;
+    }
+    if (status.phase == PairingPhase.Failed && Conditions.find(status.conditions, CONDITION_INVITATION)
+        .filter(c -> DUPLICATE_PAIRING.equals(c.reason)).isPresent()) {
+      return DUPLICATE_RECHECK; // goes ahead by itself once the other pairing is revoked or deleted
     }
     return null;
   }

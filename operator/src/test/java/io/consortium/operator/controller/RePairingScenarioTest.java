@@ -146,7 +146,7 @@ class RePairingScenarioTest {
     awaitPhase(org2, "org1-second", PairingPhase.Failed);
     var refused = condition(org2, "org1-second", PeerPairingReconciler.CONDITION_INVITATION).orElseThrow();
     assertThat(refused.reason).isEqualTo("DuplicatePairing");
-    assertThat(refused.message).contains("as PeerPairing org1").contains("delete or revoke it first");
+    assertThat(refused.message).contains("as PeerPairing org1").contains("delete or revoke it");
     assertThat(pairing(org2, "org1-second").getStatus().peer).as("nothing pinned").isNull();
     Org.await("an Event on org2's second pairing", Pairings.WAIT, () -> org2.client().v1().events().list().getItems()
         .stream().anyMatch(e -> "DuplicatePairing".equals(e.getReason())
@@ -171,6 +171,13 @@ class RePairingScenarioTest {
     assertThat(secondAtOrg1.getStatus().phase).isEqualTo(PairingPhase.Invited);
     assertThat(phase(org1, "org2")).isEqualTo(PairingPhase.Connected);
     assertThat(phase(org2, "org1")).isEqualTo(PairingPhase.Connected);
+
+    // Org2 gives up the first pairing: the second one, refused until now, goes ahead by itself.
+    Pairings.setState(org2, "org1", PairingState.Revoked);
+    awaitPhase(org1, "org2", PairingPhase.PeerRevoked);
+    awaitPhase(org2, "org1-second", PairingPhase.Connected);
+    awaitPhase(org1, "org2-second", PairingPhase.Connected);
+    assertThat(pairing(org1, "org2-second").getStatus().invitation.redemptions).isEqualTo(1);
   }
 
   private static void advertisePeer(Org org, String name) {

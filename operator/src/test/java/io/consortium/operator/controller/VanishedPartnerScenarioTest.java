@@ -140,6 +140,26 @@ class VanishedPartnerScenarioTest {
     assertThat(event(org2, "org1", "PeerNotTold")).as("org1 was told").isEmpty();
   }
 
+  @Test
+  void an_invitee_away_longer_than_the_timeout_learns_of_the_deletion_when_it_dials_again() {
+    org1 = Org.cluster("org1", workdir).withRevokeTimeout(SHORT_REVOKE_TIMEOUT).startOperator();
+    org2 = Org.cluster("org2", workdir).startOperator();
+    accept(org2, "org1", invite(org1, "org2"));
+    awaitPhase(org1, "org2", PairingPhase.Connected);
+
+    org2.stopOperator();
+    awaitPhase(org1, "org2", PairingPhase.Disconnected);
+    org1.client().resources(PeerPairing.class).withName("org2").delete();
+    Org.await("org1's pairing to org2 to go", Pairings.WAIT, () -> pairing(org1, "org2") == null);
+    assertThat(event(org1, "org2", "PeerNotTold")).isPresent();
+
+    org2.startOperator();
+
+    awaitPhase(org2, "org1", PairingPhase.PeerRevoked);
+    assertThat(Pairings.condition(org2, "org1", "Connected").orElseThrow().message)
+        .contains("the pairing was deleted by org1");
+  }
+
   private static Optional<Event> event(Org org, String pairing, String reason) {
     List<Event> events = org.client().v1().events().list().getItems();
     return events.stream().filter(e -> reason.equals(e.getReason()) && pairing.equals(e.getInvolvedObject().getName()))
