@@ -1,5 +1,6 @@
 package io.consortium.operator.controller;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.PeerPairingStatus;
 import io.consortium.operator.api.v1alpha1.spec.ConditionStatus;
@@ -22,7 +23,6 @@ import io.consortium.operator.pairing.PairingDirectory;
 import io.consortium.operator.pairing.PeerSessions;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -198,9 +198,9 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   }
 
   /** One audit line, as the shares write them: the pairing went without its peer being told. */
-  private static String auditLine(String pairing, PeerIdentity peer, PairingPhase from, String reason, String message) {
+  private String auditLine(String pairing, PeerIdentity peer, PairingPhase from, String reason, String message) {
     ObjectNode line = ProtocolJson.MAPPER.createObjectNode();
-    line.put("time", Instant.now().toString());
+    line.put("time", clock.instant().toString());
     line.put("kind", "PeerPairing");
     line.put("pairing", pairing);
     line.put("peer", peer.name);
