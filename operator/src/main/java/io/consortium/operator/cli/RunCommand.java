@@ -52,10 +52,16 @@ public final class RunCommand implements Callable<Integer> {
   long frameLimit;
 
   @Option(names = "--stuck-after", defaultValue = "${env:CONSORTIUM_STUCK_AFTER:-5m}",
-      converter = GoDurationConverter.class,
+      converter = DurationConverter.class,
       description = "A share not delivered this long while its link is up shows DeliveryStalled"
           + " (env CONSORTIUM_STUCK_AFTER). Default: ${DEFAULT-VALUE}.")
   Duration stuckAfter;
+  @Option(names = "--revoke-timeout", defaultValue = "${env:CONSORTIUM_REVOKE_TIMEOUT:-10m}",
+      converter = DurationConverter.class,
+      description = "How long deleting a pairing or an outgoing share waits to tell a peer that has no link,"
+          + " before it lets the resource go and records that the peer was not told (env CONSORTIUM_REVOKE_TIMEOUT);"
+          + " the annotation consortium.io/force-delete=true skips the wait. Default: ${DEFAULT-VALUE}.")
+  Duration revokeTimeout;
 
   @Option(names = "--health-port", defaultValue = "${env:CONSORTIUM_HEALTH_PORT:-8080}",
       description = "Port of /healthz, /readyz and /metrics (env CONSORTIUM_HEALTH_PORT); 0 picks a free one."
@@ -99,7 +105,7 @@ public final class RunCommand implements Callable<Integer> {
     OperatorSettings settings = new OperatorSettings(
         namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit,
         healthPort, identitySecret, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-        kubeconfigOut, stuckAfter);
+        kubeconfigOut, stuckAfter, revokeTimeout);
     settings.validate();
     OperatorRuntime runtime = OperatorRuntime.start(settings, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));

@@ -36,4 +36,29 @@ public final class GoDuration {
     }
     return total;
   }
+
+  /** The way {@link #parse} reads it: 10m, 1h30m, 90s, 500ms. */
+  public static String format(Duration duration) {
+    if (duration.isZero()) {
+      return "0s";
+    }
+    StringBuilder text = new StringBuilder();
+    long hours = duration.toHours();
+    long minutes = duration.toMinutesPart();
+    long seconds = duration.toSecondsPart();
+    long millis = duration.toMillisPart();
+    if (hours > 0) {
+      text.append(hours).append('h');
+    }
+    if (minutes > 0) {
+      text.append(minutes).append('m');
+    }
+    if (seconds > 0) {
+      text.append(seconds).append('s');
+    }
+    if (millis > 0) {
+      text.append(millis).append("ms");
+    }
+    return text.toString();
+  }
 }

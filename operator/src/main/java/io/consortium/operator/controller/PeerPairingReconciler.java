@@ -1,5 +1,6 @@
 package io.consortium.operator.controller;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.PeerPairingStatus;
 import io.consortium.operator.api.v1alpha1.spec.ConditionStatus;
@@ -15,10 +16,12 @@ import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.identity.Invitation;
 import io.consortium.operator.identity.InvitationException;
 import io.consortium.operator.identity.Invitations;
+import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.mesh.protocol.messages.Redeem;
 import io.consortium.operator.pairing.LinkState;
 import io.consortium.operator.pairing.PairingDirectory;
 import io.consortium.operator.pairing.PeerSessions;
+import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -46,6 +49,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PeerPairing: the inviter writes a signed invitation into a Secret and answers redemptions on its
@@ -64,6 +69,19 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   public static final String CONDITION_INVITATION = "InvitationValid";
   public static final String CONDITION_CONNECTED = "Connected";
 
+  /** Deletes a pairing (or an outgoing share) without waiting to tell a peer that has no link. */
+  public static final String FORCE_DELETE = ShareEngine.FORCE_DELETE;
+
+  static final String DUPLICATE_PAIRING = "DuplicatePairing";
+  /** How often a pairing refused as a duplicate looks whether the other one is still there. */
+  static final Duration DUPLICATE_RECHECK = Duration.ofSeconds(10);
+
+  /** How often a deletion that waits for its peer looks for the force-delete annotation. */
+  static final Duration FORCE_DELETE_RECHECK = Duration.ofSeconds(5);
+
+  /** One JSON line per pairing that went without its peer being told; the shares' audit logger. */
+  private static final Logger AUDIT = LoggerFactory.getLogger("consortium.audit");
+
   /** How often a connected pairing's lastSeenAt is refreshed: at most once a minute (DESIGN.md). */
   static final Duration LAST_SEEN_INTERVAL = Duration.ofMinutes(1);
 
@@ -75,10 +93,13 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   private final PeerSessions sessions;
   private final EventRecorder events;
   private final Clock clock;
+  private final Duration revokeTimeout;
   private final SimpleInboundEventSource<PeerPairing> linkEvents = new SimpleInboundEventSource<>("link-events");
 
   public PeerPairingReconciler(KubernetesClient client, InstanceIdentity identity, String instanceName,
-      String externalUrl, PairingDirectory directory, PeerSessions sessions, EventRecorder events, Clock clock) {
+      String externalUrl, PairingDirectory directory, PeerSessions sessions, EventRecorder events, Clock clock,
+      Duration revokeTimeout) {
+    this.revokeTimeout = revokeTimeout;
     this.client = client;
     this.identity = identity;
     this.instanceName = instanceName;
@@ -127,14 +148,71 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
 
   @Override
   public DeleteControl cleanup(PeerPairing pairing, Context<PeerPairing> context) {
-    // Deleting a pairing revokes it first: the peer is told if it is connected, and an unredeemed
-    // invitation is withdrawn so that it can never be redeemed.
+    // Deleting a pairing revokes it first: an unredeemed invitation is withdrawn so that it can never
+    // be redeemed, and the peer is told. A peer without a link is waited for, but never for ever.
     String name = pairing.getMetadata().getName();
-    sessions.revoke(name, "the pairing was deleted by " + instanceName);
     if (pairing.getSpec().invite != null) {
       client.secrets().inNamespace(pairing.getMetadata().getNamespace()).withName(invitationSecretName(pairing)).delete();
     }
-    return DeleteControl.defaultDelete();
+    String reason = "the pairing was deleted by " + instanceName;
+    PeerPairingStatus status = pairing.getStatus();
+    if (sessions.revoke(name, reason) || !peerKnowsOf(status)) {
+      sessions.forget(name, null, null);
+      return DeleteControl.defaultDelete();
+    }
+    PeerIdentity peer = status.peer;
+    Instant deadline = Instant.parse(pairing.getMetadata().getDeletionTimestamp()).plus(revokeTimeout);
+    boolean force = pairing.getMetadata().getAnnotations() != null
+        && "true".equals(pairing.getMetadata().getAnnotations().get(FORCE_DELETE));
+    if (force || !clock.instant().isBefore(deadline)) {
+      String why = force ? "it is annotated " + FORCE_DELETE + "=true"
+          : "it had no link for --revoke-timeout (" + GoDuration.format(revokeTimeout) + ")";
+      String message = peer.name + " (" + peer.instanceId + ") was not told that the pairing was deleted: " + why
+          + "; it learns at its next connect";
+      events.record(pairing, EventRecorder.Type.Warning, "PeerNotTold", message);
+      AUDIT.info("{}", auditLine(name, peer, status.phase, force ? "ForceDelete" : "RevokeTimeout", message));
+      sessions.forget(name, peer.instanceId, reason);
+      return DeleteControl.defaultDelete();
+    }
+    if (status.role == PairingRole.Invitee && peer.url != null) {
+      sessions.tellRevokedWhenReachable(name, URI.create(peer.url), peer.instanceId, reason);
+    }
+    String waiting = "deleting: " + peer.name + " has no link and is not told yet; waiting until " + deadline
+        + " (--revoke-timeout), or annotate " + FORCE_DELETE + "=true to delete without telling it";
+    directory.update(name, s -> setReady(s, ConditionStatus.False, "RevocationPending", waiting,
+        pairing.getMetadata().getGeneration()));
+    // Looked at again at the deadline, and every few seconds before it: a force-delete annotation
+    // added now changes no generation, so no event would bring us back.
+    Duration untilDeadline = Duration.between(clock.instant(), deadline).plusMillis(100);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(
+        untilDeadline.compareTo(FORCE_DELETE_RECHECK) < 0 ? untilDeadline : FORCE_DELETE_RECHECK);
+  }
+
+  /** Whether the peer has a pairing with this instance that it should hear is gone. */
+  private static boolean peerKnowsOf(PeerPairingStatus status) {
+    if (status == null || status.peer == null || status.phase == PairingPhase.PeerRevoked) {
+      return false;
+    }
+    // The inviter pins the peer when it redeems; the invitee pins the inviter before it is redeemed.
+    return status.role == PairingRole.Inviter
+        || status.invitation != null && status.invitation.redemptions != null && status.invitation.redemptions > 0;
+  }
+
+  /** One audit line, as the shares write them: the pairing went without its peer being told. */
+  private String auditLine(String pairing, PeerIdentity peer, PairingPhase from, String reason, String message) {
+    ObjectNode line = ProtocolJson.MAPPER.createObjectNode();
+    line.put("time", clock.instant().toString());
+    line.put("kind", "PeerPairing");
+    line.put("pairing", pairing);
+    line.put("peer", peer.name);
+    line.put("peerInstanceId", peer.instanceId);
+    line.put("from", from == null ? null : from.name());
+    line.put("to", "Deleted");
+    line.put("actor", "consortium-operator");
+    line.put("reason", reason);
+    line.put("peerTold", false);
+    line.put("message", message);
+    return line.toString();
   }
 
   // ---- inviter ---------------------------------------------------------------------------------
@@ -304,6 +382,15 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
       fail(pairing, status, "InvitationInvalid", "the invitation was issued by this very instance", generation);
       return null;
     }
+    var other = directory.standingWith(invitation.issuer(), pairing.getMetadata().getName());
+    if (other.isPresent()) {
+      String otherName = other.get().getMetadata().getName();
+      fail(pairing, status, DUPLICATE_PAIRING, "this instance is already paired with " + invitation.issuerName()
+          + " (" + invitation.issuer().substring(0, 12) + "...) as PeerPairing " + otherName + ": two pairings to one"
+          + " instance are refused; use " + otherName + ", or delete or revoke it and this pairing goes ahead",
+          generation);
+      return null;
+    }
     PeerIdentity peer = status.peer == null ? new PeerIdentity() : status.peer;
     peer.instanceId = invitation.issuer();
     peer.name = invitation.issuerName();
@@ -412,6 +499,10 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     }
     if (status.phase == PairingPhase.Connected) {
       return LAST_SEEN_INTERVAL;
+    }
+    if (status.phase == PairingPhase.Failed && Conditions.find(status.conditions, CONDITION_INVITATION)
+        .filter(c -> DUPLICATE_PAIRING.equals(c.reason)).isPresent()) {
+      return DUPLICATE_RECHECK; // goes ahead by itself once the other pairing is revoked or deleted
     }
     return null;
   }

@@ -148,6 +148,17 @@ public final class Invitations {
         set.getIssueTime() == null ? null : set.getIssueTime().toInstant(), expiry.toInstant(), flow, n.intValue());
   }
 
+  /** Whether the invitation carries a valid ES256 signature by exactly this key (the inviter's own check). */
+  public static boolean signedBy(String compact, java.security.PublicKey key) {
+    try {
+      SignedJWT jwt = SignedJWT.parse(compact.strip());
+      return JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm()) && key instanceof ECPublicKey ec
+          && jwt.verify(new ECDSAVerifier(ec));
+    } catch (ParseException | JOSEException e) {
+      return false;
+    }
+  }
+
   private static String stringClaim(Map<String, Object> claims, String name) throws InvitationException {
     if (!(claims.get(name) instanceof String value) || value.isBlank()) {
       throw invalid("it has no '" + name + "' claim");

@@ -2,9 +2,11 @@ package io.consortium.operator.pairing;
 
 import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.PeerPairingStatus;
+import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.consortium.operator.status.StatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -35,13 +37,38 @@ public final class PairingDirectory {
     return Optional.ofNullable(client.resources(PeerPairing.class).inNamespace(namespace).withName(name).get());
   }
 
-  /** The pairing that pins this peer key, if any (a revoked one included: the peer must be told). */
+  /**
+   * The pairing that pins this peer key, if any: the standing one first, else a revoked or deleted
+   * one (the peer must be told).
+   */
   public Optional<PeerPairing> byPeer(String instanceId) {
+    return pinning(instanceId).stream().min(Comparator.comparing(p -> stands(p) ? 0 : 1));
+  }
+
+  /** Another standing pairing (not {@code except}) that pins this instance: a pairing would duplicate it. */
+  public Optional<PeerPairing> standingWith(String instanceId, String except) {
+    return pinning(instanceId).stream()
+        .filter(p -> !p.getMetadata().getName().equals(except) && stands(p))
+        .findFirst();
+  }
+
+  private List<PeerPairing> pinning(String instanceId) {
     return all().stream()
         .filter(p -> p.getStatus() != null && p.getStatus().peer != null
             && instanceId.equals(p.getStatus().peer.instanceId))
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null || state(p) != PairingState.Revoked)
-        .findFirst();
+        .toList();
+  }
+
+  /**
+   * Whether a pairing still links its two instances: not revoked by either side, not being deleted,
+   * not failed before it ever linked. Only a standing pairing makes a second one a duplicate.
+   */
+  public static boolean stands(PeerPairing pairing) {
+    if (pairing.getMetadata().getDeletionTimestamp() != null || state(pairing) == PairingState.Revoked) {
+      return false;
+    }
+    PairingPhase phase = pairing.getStatus() == null ? null : pairing.getStatus().phase;
+    return phase != PairingPhase.PeerRevoked && phase != PairingPhase.Revoked && phase != PairingPhase.Failed;
   }
 
   /** The inviting pairing that issued this invitation, if it still exists. */

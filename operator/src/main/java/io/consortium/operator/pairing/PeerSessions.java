@@ -83,6 +83,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PeerSessions.class);
   private static final int MAX_REFUSED_KEPT = 20;
+  /** The close reason of a link on which a PAIRING_REVOKED was received and recorded. */
+  private static final String REVOCATION_ACKNOWLEDGED = "acknowledged revocation";
 
   private final PairingDirectory directory;
   private final RemoteNodes remoteNodes;
@@ -114,6 +116,10 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private final Map<String, Session> byPairing = new ConcurrentHashMap<>();
   private final Map<String, LinkState> states = new ConcurrentHashMap<>();
   private final Map<String, Dialer> dialers = new ConcurrentHashMap<>();
+  /** Pairings whose peer was told they are revoked: their deletion need not wait. */
+  private final java.util.Set<String> revocationDelivered = ConcurrentHashMap.newKeySet();
+  /** Peers whose pairing was deleted without telling them, by instance ID: told when they dial again. */
+  private final Map<String, String> untoldPeers = new ConcurrentHashMap<>();
   private volatile boolean closed;
   /** Only the leader replica runs the link; a standby refuses links so that peers retry the leader. */
   private volatile boolean leading;
@@ -156,6 +162,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     final Map<java.util.UUID, byte[]> received = new ConcurrentHashMap<>();
     /** The last node set sent, so that an unchanged set is not sent again. */
     volatile List<NodeMetadata> nodesSent;
+    /** The pairing whose revocation this link carried: told once the peer closes it acknowledging. */
+    volatile String revocationSent;
 
     Session(LinkConnection link) {
       this.link = link;
@@ -209,14 +217,49 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     states.remove(pairing);
   }
 
-  /** Tells the peer the pairing is revoked, then closes the link for good. */
-  public void revoke(String pairing, String reason) {
+  /**
+   * Tells the peer the pairing is revoked, then closes the link for good. True when the peer has been
+   * told, now or before; false when it had no link.
+   */
+  public boolean revoke(String pairing, String reason) {
     Session session = byPairing.get(pairing);
     if (session != null && session.link.isOpen()) {
       session.send(new PairingRevoked(reason));
+      revocationDelivered.add(pairing);
     }
-    disconnect(pairing, "pairing revoked: " + reason);
+    Dialer telling = dialers.get(pairing);
+    if (telling == null || telling.revocation == null) {
+      disconnect(pairing, "pairing revoked: " + reason);
+    } // else: it keeps dialling, with its backoff, to tell the peer
     remoteNodes.removeAll(pairing);
+    return revocationDelivered.contains(pairing);
+  }
+
+  /**
+   * The invitee of a pairing being deleted: dials the inviter, with backoff, only to tell it the
+   * pairing is revoked. {@link #revoke} says true once it was told.
+   */
+  public void tellRevokedWhenReachable(String pairing, URI url, String pinnedInstanceId, String reason) {
+    if (closed || revocationDelivered.contains(pairing) || dialers.containsKey(pairing)) {
+      return;
+    }
+    Dialer dialer = new Dialer(pairing, url, pinnedInstanceId, null);
+    dialer.revocation = new PairingRevoked(reason);
+    if (dialers.putIfAbsent(pairing, dialer) == null) {
+      dialer.dialNow();
+    }
+  }
+
+  /**
+   * A deleted pairing is let go: its link state is dropped, so that a new pairing of the same name
+   * starts clean. A peer that was not told ({@code untoldPeer} not null) is told if it dials again.
+   */
+  public void forget(String pairing, String untoldPeer, String reason) {
+    disconnect(pairing, "pairing deleted");
+    revocationDelivered.remove(pairing);
+    if (untoldPeer != null) {
+      untoldPeers.put(untoldPeer, reason);
+    }
   }
 
   /** Forgets that a pairing gave up, so that a changed spec is tried again. */
@@ -233,6 +276,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     final String pin;
     /** Sent to open the first session; null once the invitation was redeemed, then HELLO opens. */
     volatile Redeem redeem;
+    /** Set when the pairing is being deleted: the link is dialled only to say this. */
+    volatile PairingRevoked revocation;
     final Backoff backoff = new Backoff(new Random());
     volatile boolean stopped;
 
@@ -258,6 +303,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         }
         Session session = byLink.get(link);
         if (session == null) {
+          // The link closed before this callback ran (the peer refused it at once): try again later.
+          redialLater();
           return;
         }
         session.pairing = pairing;
@@ -265,7 +312,12 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
           link.close("no longer wanted");
           return;
         }
-        if (redeem != null) {
+        if (revocation != null) {
+          // The inviter closes the link when it has recorded the revocation; see closed().
+          session.pairing = null; // its closing is no news for the pairing's link state
+          session.revocationSent = pairing;
+          session.send(revocation);
+        } else if (redeem != null) {
           session.send(redeem);
         } else {
           session.send(hello(session));
@@ -493,15 +545,25 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     }
     Optional<PeerPairing> pairing = directory.byPeer(peer);
     if (pairing.isEmpty()) {
+      String untold = untoldPeers.remove(peer);
+      if (untold != null) {
+        // Its pairing was deleted while it was away: it learns now, and stops dialling.
+        session.send(new PairingRevoked(untold));
+        session.link.close("PeerRevoked");
+        return;
+      }
       session.link.close("PinMismatch: no pairing of " + instanceName + " pins key " + peer);
       return;
     }
     String name = pairing.get().getMetadata().getName();
     PairingState state = PairingDirectory.state(pairing.get());
-    if (state == PairingState.Revoked) {
-      session.pairing = name;
-      session.send(new PairingRevoked("the pairing was revoked by " + instanceName));
-      session.link.close("PeerRevoked");
+    boolean deleting = pairing.get().getMetadata().getDeletionTimestamp() != null;
+    if (state == PairingState.Revoked || deleting) {
+      session.revocationSent = name;
+      session.send(new PairingRevoked(deleting ? "the pairing was deleted by " + instanceName
+          : "the pairing was revoked by " + instanceName));
+      // The invitee closes the link once it has recorded the revocation (see closed()); one that does not is closed.
+      scheduler.schedule(() -> session.link.close("PeerRevoked"), 10, TimeUnit.SECONDS);
       return;
     }
     if (state == PairingState.Suspended) {
@@ -522,7 +584,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private void onRedeem(Session session, Redeem redeem) {
     String peer = session.link.peerInstanceId();
     Optional<PeerPairing> found = directory.byInvitation(redeem.invitationId());
-    String address = String.valueOf(session.link.remoteAddress());
+    String address = String.valueOf(session.link.remoteAddress()).replaceFirst("^/", "");
     if (found.isEmpty()) {
       refuseRedemption(session, null, RedemptionRefusal.InvitationRevoked,
           "no pairing of " + instanceName + " issued invitation " + redeem.invitationId()
@@ -533,6 +595,11 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     String name = pairing.getMetadata().getName();
     if (PairingDirectory.state(pairing) == PairingState.Revoked || pairing.getMetadata().getDeletionTimestamp() != null) {
       refuseRedemption(session, name, RedemptionRefusal.InvitationRevoked, "the invitation's pairing was revoked", address);
+      return;
+    }
+    if (!Invitations.signedBy(redeem.invitation(), identity.keyPair().getPublic())) {
+      refuseRedemption(session, name, RedemptionRefusal.BadSignature, "the invitation does not carry "
+          + instanceName + "'s signature: it was changed after signing, or signed by another key", address);
       return;
     }
     Invitation invitation;
@@ -547,6 +614,14 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     if (!invitation.issuer().equals(identity.instanceId()) || !invitation.id().equals(redeem.invitationId())) {
       refuseRedemption(session, name, RedemptionRefusal.InvitationInvalid,
           "the invitation was not issued by " + instanceName + " as " + redeem.invitationId(), address);
+      return;
+    }
+    Optional<PeerPairing> other = directory.standingWith(peer, name);
+    if (other.isPresent()) {
+      String otherName = other.get().getMetadata().getName();
+      refuseRedemption(session, name, RedemptionRefusal.DuplicatePairing, redeem.inviteeName() + " ("
+          + peer.substring(0, 12) + "...) is already paired with " + instanceName + " as PeerPairing " + otherName
+          + ": two pairings to one instance are refused; use " + otherName + ", or delete or revoke it first", address);
       return;
     }
     var status = pairing.getStatus();
@@ -577,6 +652,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       s.peer = identityOfPeer;
       s.invitation.redemptions = used + 1;
     });
+    untoldPeers.remove(peer); // paired again: nothing old to tell it
     session.pairing = name;
     session.send(RedeemResult.accepted(flow, instanceName));
     LOG.info("Pairing {}: {} redeemed invitation {} from {}", name, redeem.inviteeName(), redeem.invitationId(), address);
@@ -600,7 +676,10 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         while (s.invitation.refused.size() > MAX_REFUSED_KEPT) {
           s.invitation.refused.remove(0);
         }
+        s.invitation.lastRefused = reason + " from " + remoteAddress;
       });
+      directory.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, "RedemptionRefused",
+          reason + " from " + remoteAddress + ": " + message));
       changed.accept(pairing);
     }
     session.send(RedeemResult.refused(reason, message));
@@ -660,7 +739,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       markDown(pairing, "PeerRevoked", message, true);
       remoteNodes.removeAll(pairing);
     }
-    session.link.close("acknowledged revocation");
+    session.link.close(REVOCATION_ACKNOWLEDGED);
   }
 
   private void onError(Session session, ErrorMessage error) {
@@ -892,6 +971,21 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   }
 
   private void closed(Session session, String reason) {
+    String revoked = session.revocationSent;
+    if (revoked != null && !closed) {
+      Dialer dialer = dialers.get(revoked);
+      if (reason.contains(REVOCATION_ACKNOWLEDGED)) {
+        revocationDelivered.add(revoked);
+        if (dialer != null && dialer.revocation != null) {
+          dialer.stopped = true;
+          dialers.remove(revoked, dialer);
+        }
+        changed.accept(revoked);
+      } else if (dialer != null && dialer.revocation != null && session.link.dialled()) {
+        dialer.redialLater();
+      }
+      return;
+    }
     if (closed || session.pairing == null) {
       return;
     }

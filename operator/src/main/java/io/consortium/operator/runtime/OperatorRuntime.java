@@ -193,11 +193,11 @@ public final class OperatorRuntime implements AutoCloseable {
       }
     });
     pairings.set(new PeerPairingReconciler(client, identity, instanceName, externalUrl, directory, sessions, events,
-        clock));
+        clock, settings.revokeTimeout()));
     operator.register(pairings.get(), c -> c.settingNamespace(namespace));
     operator.register(new ConsortiumNodeReconciler(sessions, events, clock), c -> c.settingNamespace(namespace));
     ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock,
-        settings.stuckAfter(), ShareContext.DEFAULT_REVOKE_TIMEOUT);
+        settings.stuckAfter(), settings.revokeTimeout());
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
         directory);
     ShareEngine<NetworkShare, ?, ?> networkShares = new ShareEngine<>(new NetworkShareKind(shareContext), shareContext,

@@ -23,7 +23,14 @@ public record OperatorSettings(
     boolean embedded,
     int embeddedPort,
     Path kubeconfigOut,
-    Duration stuckAfter) {
+    Duration stuckAfter,
+    Duration revokeTimeout) {
+
+  /**
+   * How long deleting a PeerPairing (or an outgoing share) waits to tell a peer without a link before
+   * it lets the resource go; the peer learns at its next connect.
+   */
+  public static final Duration DEFAULT_REVOKE_TIMEOUT = Duration.ofMinutes(10);
 
   /** With the defaults of the day-two timings. */
   public OperatorSettings(String namespace, String instanceName, String meshBindAddress, int meshPort,
@@ -32,14 +39,14 @@ public record OperatorSettings(
       Path kubeconfigOut) {
     this(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit, healthPort,
         identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort, kubeconfigOut,
-        ShareContext.DEFAULT_STUCK_AFTER);
+        ShareContext.DEFAULT_STUCK_AFTER, DEFAULT_REVOKE_TIMEOUT);
   }
 
   /** The same settings with another {@code --stuck-after}. */
   public OperatorSettings withStuckAfter(Duration stuckAfter) {
     return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
         frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-        kubeconfigOut, stuckAfter);
+        kubeconfigOut, stuckAfter, revokeTimeout);
   }
 
   /** Refuses settings that cannot work, with a message that names the flag. */
@@ -55,6 +62,9 @@ public record OperatorSettings(
     }
     if (maxShareSize < 1) {
       throw new IllegalArgumentException("--max-share-size must be positive");
+    }
+    if (revokeTimeout == null || revokeTimeout.isNegative()) {
+      throw new IllegalArgumentException("--revoke-timeout must be a duration of 0s or more, got " + revokeTimeout);
     }
     if (externalUrl != null && !externalUrl.isBlank()) {
       URI uri;

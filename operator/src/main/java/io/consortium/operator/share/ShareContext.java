@@ -29,8 +29,6 @@ public record ShareContext(KubernetesClient client, String namespace, StatusWrit
 
   /** DESIGN.md's default for {@code --stuck-after}. */
   public static final Duration DEFAULT_STUCK_AFTER = Duration.ofMinutes(5);
-  /** DESIGN.md's default for {@code --revoke-timeout}. */
-  public static final Duration DEFAULT_REVOKE_TIMEOUT = Duration.ofMinutes(10);
 
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 

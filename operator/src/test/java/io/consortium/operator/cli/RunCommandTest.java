@@ -59,6 +59,14 @@ class RunCommandTest {
   }
 
   @Test
+  void a_bad_revoke_timeout_names_the_flag_and_the_form_it_takes() {
+    Run outcome = run("run", "--embedded", "--revoke-timeout", "soon");
+
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err().lines()).singleElement().asString().contains("--revoke-timeout").contains("90m");
+  }
+
+  @Test
   void kubeconfig_out_without_embedded_is_refused() {
     Run outcome = run("run", "--kubeconfig-out", workdir.resolve("k").toString());
 

@@ -17,6 +17,15 @@ class GoDurationTest {
   }
 
   @Test
+  void a_duration_is_shown_the_way_it_is_written() {
+    assertThat(GoDuration.format(Duration.ofMinutes(10))).isEqualTo("10m");
+    assertThat(GoDuration.format(Duration.ofMinutes(90))).isEqualTo("1h30m");
+    assertThat(GoDuration.format(Duration.ofMillis(4500))).isEqualTo("4s500ms");
+    assertThat(GoDuration.format(Duration.ZERO)).isEqualTo("0s");
+    assertThat(GoDuration.parse(GoDuration.format(Duration.ofSeconds(3725)))).isEqualTo(Duration.ofSeconds(3725));
+  }
+
+  @Test
   void anything_else_is_refused_with_an_example() {
     assertThatThrownBy(() -> GoDuration.parse("1 day")).hasMessageContaining("24h");
     assertThatThrownBy(() -> GoDuration.parse("h")).hasMessageContaining("not a duration");

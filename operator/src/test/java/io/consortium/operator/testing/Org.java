@@ -25,7 +25,8 @@ public final class Org implements AutoCloseable {
   private int meshPort;
   private long frameLimit = 1L << 20;
   private long maxShareSize = 64L << 20;
-  private java.time.Duration stuckAfter = io.consortium.operator.share.ShareContext.DEFAULT_STUCK_AFTER;
+  private Duration stuckAfter = io.consortium.operator.share.ShareContext.DEFAULT_STUCK_AFTER;
+  private Duration revokeTimeout = OperatorSettings.DEFAULT_REVOKE_TIMEOUT;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
   private Org(String name, EmbeddedApiServer cluster, Path kubeconfig) {
@@ -55,8 +56,14 @@ public final class Org implements AutoCloseable {
   }
 
   /** The operator's --stuck-after, for the next start. */
-  public Org withStuckAfter(java.time.Duration stuckAfter) {
+  public Org withStuckAfter(Duration stuckAfter) {
     this.stuckAfter = stuckAfter;
+    return this;
+  }
+
+  /** The operator's --revoke-timeout, for the next start. */
+  public Org withRevokeTimeout(Duration revokeTimeout) {
+    this.revokeTimeout = revokeTimeout;
     return this;
   }
 
@@ -78,8 +85,8 @@ public final class Org implements AutoCloseable {
 
   public OperatorSettings settings() {
     return new OperatorSettings(name, name, "127.0.0.1", meshPort, null, maxShareSize, frameLimit, 0,
-        "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null)
-        .withStuckAfter(stuckAfter);
+        "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null, stuckAfter,
+        revokeTimeout);
   }
 
   public void stopOperator() {

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Redeemed", jsonPath = ".status.invitation.redemptions", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Allowed", jsonPath = ".status.invitation.maxRedemptions", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Invitation Expires", jsonPath = ".status.invitation.expiresAt", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Last Refused", jsonPath = ".status.invitation.lastRefused", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Last Seen", jsonPath = ".status.lastSeenAt", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Peer ID", jsonPath = ".status.peer.instanceId", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)

@@ -24,6 +24,9 @@ public class InvitationStatus {
   @JsonPropertyDescription("Redemptions allowed.")
   public Integer maxRedemptions;
 
+  @JsonPropertyDescription("The newest refused redemption: why, and the remote address it came from.")
+  public String lastRefused;
+
   @JsonPropertyDescription("Redemptions refused, newest last (at most 20): when, from where and why.")
   public List<RefusedRedemption> refused = new ArrayList<>();
 }

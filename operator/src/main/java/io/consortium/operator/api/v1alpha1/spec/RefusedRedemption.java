@@ -13,7 +13,7 @@ public class RefusedRedemption {
   @JsonPropertyDescription("The remote address the attempt came from.")
   public String remoteAddress;
 
-  @JsonPropertyDescription("Why, in one word: InvitationExpired, RedemptionsExhausted, InvitationRevoked, InvitationInvalid.")
+  @JsonPropertyDescription("Why, in one word: InvitationExpired, RedemptionsExhausted (used up), InvitationRevoked, BadSignature, DuplicatePairing, InvitationInvalid.")
   public String reason;
 
   @JsonPropertyDescription("Details.")

@@ -5,5 +5,9 @@ public enum RedemptionRefusal {
   InvitationExpired,
   RedemptionsExhausted,
   InvitationRevoked,
-  InvitationInvalid
+  InvitationInvalid,
+  /** The invitation is not signed by the inviter's key: changed after signing, or forged. */
+  BadSignature,
+  /** The redeeming instance is already paired with the inviter by another PeerPairing. */
+  DuplicatePairing
 }
