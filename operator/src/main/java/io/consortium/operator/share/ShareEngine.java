@@ -15,6 +15,7 @@ import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
 import io.consortium.operator.api.v1alpha1.spec.ShareOrigin;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.mesh.protocol.ProtocolException;
+import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.mesh.protocol.SignedEnvelope;
 import io.consortium.operator.mesh.protocol.messages.DecisionAttachment;
 import io.consortium.operator.mesh.protocol.messages.DecisionOutcome;
@@ -156,13 +157,20 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     for (PeerPairing pairing : pairings.all()) {
       known.put(pairing.getMetadata().getName(), pairing);
     }
-    ShareOffer offer = new ShareOffer(kind.kind(), share.getMetadata().getUid(), name, generation,
-        share.getSpec().expiresAt == null ? null : Instant.parse(share.getSpec().expiresAt), payload, null);
+    Instant expiresAt = share.getSpec().expiresAt == null ? null : Instant.parse(share.getSpec().expiresAt);
+    String offered = offerDigest(payload, expiresAt);
     writer.update(kind.type(), name, kind::newStatus, fresh -> {
       T st = fresh.getStatus();
       st.direction = Direction.Outgoing;
       st.observedGeneration = generation;
-      st.revision = generation;
+      // A new revision only when what is offered changed: editing spec.to or spec.revoked is not one.
+      if (st.revision == null || !offered.equals(st.payloadSha256)) {
+        st.revision = generation;
+        st.payloadSha256 = offered;
+      }
+      long revision = st.revision;
+      ShareOffer offer = new ShareOffer(kind.kind(), fresh.getMetadata().getUid(), name, revision, expiresAt, payload,
+          null);
       kind.describe(st, payload);
       st.peers = String.join(",", fresh.getSpec().to);
       boolean revoked = fresh.getSpec().isRevoked();
@@ -190,16 +198,16 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
           }
           continue;
         }
-        if (recipient.revision != null && !recipient.revision.equals(generation)
+        if (recipient.revision != null && recipient.revision != revision
             && ShareLifecycle.allows(Direction.Outgoing, recipient.phase, SharePhase.Pending, Cause.NEW_REVISION)) {
-          move(fresh, recipient, SharePhase.Pending, Cause.NEW_REVISION, "NewRevision", "revision " + generation + " to deliver");
+          move(fresh, recipient, SharePhase.Pending, Cause.NEW_REVISION, "NewRevision", "revision " + revision + " to deliver");
           recipient.revision = null;
           recipient.result = null;
         }
         if (recipient.phase != SharePhase.Pending) {
           continue;
         }
-        offer(fresh, st, recipient, pairing, offer, generation);
+        offer(fresh, st, recipient, pairing, offer, revision);
       }
       summarize(fresh, st, generation);
     });
@@ -227,7 +235,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     }
   }
 
-  private void offer(R share, T st, RecipientStatus recipient, PeerPairing pairing, ShareOffer offer, Long generation) {
+  private void offer(R share, T st, RecipientStatus recipient, PeerPairing pairing, ShareOffer offer, long revision) {
     String to = recipient.pairing;
     if (pairing == null) {
       note(recipient, "UnknownPairing", "no PeerPairing named " + to + " in this namespace");
@@ -241,7 +249,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       try {
         if (sessions.sendOffer(to, offer)) {
           if (!"ReceiverRefused".equals(recipient.reason)) { // keep the receiver's last error in sight
-            note(recipient, "Offered", "revision " + generation + " sent; waiting for the acknowledgement");
+            note(recipient, "Offered", "revision " + revision + " sent; waiting for the acknowledgement");
           }
         } else {
           // The link, not the pairing's status (written a moment later), says whether we can send now.
@@ -252,7 +260,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       } catch (ProtocolException e) {
         note(recipient, e.error().name(), e.getMessage());
         if (Conditions.set(st.conditions, "PayloadAccepted", ConditionStatus.False, e.error().name(), e.getMessage(),
-            generation, clock)) {
+            share.getMetadata().getGeneration(), clock)) {
           events.record(share, EventRecorder.Type.Warning, e.error().name(), e.getMessage());
         }
       }
@@ -499,7 +507,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
           move(fresh, recipient, SharePhase.Revoked, Cause.REVOCATION, removed ? "RemovedFromRecipients"
               : "RevokedByOrigin", (removed ? "removed from spec.to" : "revoked") + "; the recipient confirmed");
         }
-      } else if (ack.revision() == fresh.getMetadata().getGeneration() && recipient.phase == SharePhase.Pending) {
+      } else if (ack.revision() == offeredRevision(fresh) && recipient.phase == SharePhase.Pending) {
         move(fresh, recipient, SharePhase.Delivered, Cause.DELIVERY, "Delivered", "revision " + ack.revision()
             + " is on " + pairing + "'s cluster, waiting for its decision");
         recipient.revision = ack.revision();
@@ -512,7 +520,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   public void decided(String pairing, ShareDecision decision) {
     outgoing(decision.shareUid()).ifPresent(name -> writer.update(kind.type(), name, kind::newStatus, fresh -> {
       RecipientStatus recipient = recipient(fresh.getStatus(), pairing);
-      if (decision.revision() != fresh.getMetadata().getGeneration()) {
+      if (decision.revision() != offeredRevision(fresh)) {
         return;
       }
       if (recipient.phase == SharePhase.Pending) {
@@ -583,7 +591,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
             .filter(r -> pairing.equals(r.pairing)).map(r -> r.phase).findFirst().orElse(SharePhase.Pending);
         if (phase != SharePhase.Revoked) {
           entries.add(new InventoryEntry(localInstanceId, kind.kind(), share.getMetadata().getUid(),
-              share.getMetadata().getGeneration(), phase == SharePhase.Delivered ? SharePhase.Pending : phase));
+              offeredRevision(share), phase == SharePhase.Delivered ? SharePhase.Pending : phase));
         }
       } else if (pairing.equals(share.getSpec().from.pairing)) {
         SharePhase phase = share.getStatus() == null || share.getStatus().phase == null ? SharePhase.Pending
@@ -686,6 +694,23 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     return context.client().resources(kind.type()).inNamespace(context.namespace()).list().getItems().stream()
         .filter(s -> s.getSpec().isOutgoing() && shareUid.equals(s.getMetadata().getUid()))
         .map(s -> s.getMetadata().getName()).findFirst();
+  }
+
+  /** The revision an outgoing share offers: the generation at which what it offers last changed. */
+  private static long offeredRevision(Share<?, ?> share) {
+    return share.getStatus() != null && share.getStatus().revision != null ? share.getStatus().revision
+        : share.getMetadata().getGeneration();
+  }
+
+  private static String offerDigest(JsonNode payload, Instant expiresAt) {
+    try {
+      java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+      sha256.update(ProtocolJson.MAPPER.writeValueAsBytes(payload));
+      sha256.update(String.valueOf(expiresAt).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(sha256.digest());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot digest an offer", e);
+    }
   }
 
   private RecipientStatus recipient(ShareStatus status, String pairing) {

@@ -9,10 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.consortium.operator.api.v1alpha1.KeyShare;
+import io.consortium.operator.api.v1alpha1.KeyShareSpec;
 import io.consortium.operator.api.v1alpha1.PeerPairing;
+import io.consortium.operator.api.v1alpha1.spec.KeyGeneration;
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
+import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;
+import io.consortium.operator.testing.Shares;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -82,6 +87,40 @@ class VanishedPartnerScenarioTest {
     assertThat(auditLines()).anySatisfy(line -> assertThat(line)
         .contains("\"kind\":\"PeerPairing\"", "\"pairing\":\"org3\"", "\"peerInstanceId\":\"" + org3Id + "\"",
             "\"to\":\"Deleted\"", "\"reason\":\"RevokeTimeout\"", "\"peerTold\":false"));
+  }
+
+  @Test
+  void org3s_cluster_is_destroyed_and_deleting_a_share_org1_sent_it_ends_after_the_revoke_timeout() {
+    org1 = Org.cluster("org1", workdir).withRevokeTimeout(SHORT_REVOKE_TIMEOUT).startOperator();
+    org3 = Org.cluster("org3", workdir).startOperator();
+    accept(org3, "org1", invite(org1, "org3"));
+    awaitPhase(org1, "org3", PairingPhase.Connected);
+    KeyShare share = new KeyShare();
+    share.getMetadata().setName("ca-root");
+    share.setSpec(new KeyShareSpec());
+    share.getSpec().to = List.of("org3");
+    share.getSpec().generate = new KeyGeneration();
+    org1.client().resource(share).create();
+    Shares.awaitRecipient(org1, KeyShare.class, "ca-root", "org3", SharePhase.Delivered);
+
+    org3.close(); // its API server and its operator, for good
+    org3 = null;
+    awaitPhase(org1, "org3", PairingPhase.Disconnected);
+    org1.client().resources(KeyShare.class).withName("ca-root").delete();
+    Instant deletedAt = Instant.parse(org1.client().resources(KeyShare.class).withName("ca-root").get()
+        .getMetadata().getDeletionTimestamp());
+
+    Org.await("org1's share to go", Pairings.WAIT,
+        () -> org1.client().resources(KeyShare.class).withName("ca-root").get() == null);
+    Event notTold = org1.client().v1().events().list().getItems().stream()
+        .filter(e -> "RevocationNotDelivered".equals(e.getReason())).findFirst().orElseThrow();
+    assertThat(notTold.getMessage()).contains("org3").contains("--revoke-timeout 4s")
+        .contains("learn it when they next connect");
+    assertThat(Instant.parse(notTold.getFirstTimestamp())).as("it waited for the timeout")
+        .isAfterOrEqualTo(deletedAt.plus(SHORT_REVOKE_TIMEOUT).minusSeconds(1));
+    assertThat(auditLines()).anySatisfy(line -> assertThat(line)
+        .contains("\"kind\":\"KeyShare\"", "\"share\":\"ca-root\"", "\"peer\":\"org3\"", "\"to\":\"Deleted\"",
+            "\"reason\":\"RevocationNotDelivered\""));
   }
 
   @Test

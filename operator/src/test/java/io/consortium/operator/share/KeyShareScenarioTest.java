@@ -224,6 +224,7 @@ class KeyShareScenarioTest {
     Org.await("org3's copy to be revoked", Pairings.WAIT, () -> phase(org3, "org1-admin-key") == SharePhase.Revoked);
     assertThat(phase(org2, "org1-admin-key")).isEqualTo(SharePhase.Accepted);
     assertThat(recipient(org1, "org2").orElseThrow().phase).isEqualTo(SharePhase.Accepted);
+    assertThat(outgoing(org1).getStatus().revision).as("a new list of recipients is not a new revision").isEqualTo(1L);
   }
 
   @Test

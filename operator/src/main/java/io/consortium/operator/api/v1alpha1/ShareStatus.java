@@ -25,8 +25,12 @@ public abstract class ShareStatus extends ConsortiumStatus {
   @JsonPropertyDescription("Outgoing: the recipients' pairings; incoming: the pairing it came from.")
   public String peers;
 
-  @JsonPropertyDescription("Revision of the payload: outgoing, the generation being delivered; incoming, the one received.")
+  @JsonPropertyDescription("Revision of the payload: outgoing, the generation at which what is offered last changed; incoming, the one received.")
   public Long revision;
+
+  @JsonPropertyDescription("Outgoing: SHA-256 (hex) of what is offered (payload and expiry); when it changes, the share"
+      + " gets a new revision. Editing only spec.to or spec.revoked does not make one.")
+  public String payloadSha256;
 
   @JsonPropertyDescription("Outgoing: one entry per recipient with its phase.")
   public List<RecipientStatus> recipients = new ArrayList<>();
