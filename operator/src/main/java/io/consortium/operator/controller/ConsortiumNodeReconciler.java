@@ -16,7 +16,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -32,11 +36,25 @@ public final class ConsortiumNodeReconciler implements Reconciler<ConsortiumNode
   private final PeerSessions sessions;
   private final EventRecorder events;
   private final Clock clock;
+  private final SimpleInboundEventSource<ConsortiumNode> linkEvents =
+      new SimpleInboundEventSource<>("consortiumnode-link-events");
 
   public ConsortiumNodeReconciler(PeerSessions sessions, EventRecorder events, Clock clock) {
     this.sessions = sessions;
     this.events = events;
     this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, ConsortiumNode>> prepareEventSources(EventSourceContext<ConsortiumNode> context) {
+    return List.of(linkEvents);
+  }
+
+  /** A pairing connected or went down: the local advertised nodes' status.advertisedTo is looked at again. */
+  public void linkChanged(KubernetesClient client, String namespace) {
+    for (NodeMetadata node : advertised(client, namespace)) {
+      linkEvents.propagateEvent(new ResourceID(node.name(), namespace));
+    }
   }
 
   @Override

@@ -154,6 +154,7 @@ public final class OperatorRuntime implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PairingDirectory directory = new PairingDirectory(client, namespace);
     AtomicReference<PeerPairingReconciler> pairings = new AtomicReference<>();
+    AtomicReference<ConsortiumNodeReconciler> nodes = new AtomicReference<>();
     EventRecorder events = new EventRecorder(client, clock);
     sessions = new PeerSessions(directory, identity, instanceName, mesh, settings.frameLimit(), settings.maxShareSize(),
         clock, registry,
@@ -161,6 +162,10 @@ public final class OperatorRuntime implements AutoCloseable {
           PeerPairingReconciler reconciler = pairings.get();
           if (reconciler != null) {
             reconciler.linkChanged(namespace, pairing);
+          }
+          ConsortiumNodeReconciler nodeReconciler = nodes.get();
+          if (nodeReconciler != null) {
+            nodeReconciler.linkChanged(client, namespace);
           }
         },
         new RemoteNodes(client, namespace), () -> ConsortiumNodeReconciler.advertised(client, namespace), events);
@@ -195,7 +200,8 @@ public final class OperatorRuntime implements AutoCloseable {
     pairings.set(new PeerPairingReconciler(client, identity, instanceName, externalUrl, directory, sessions, events,
         clock, settings.revokeTimeout()));
     operator.register(pairings.get(), c -> c.settingNamespace(namespace));
-    operator.register(new ConsortiumNodeReconciler(sessions, events, clock), c -> c.settingNamespace(namespace));
+    nodes.set(new ConsortiumNodeReconciler(sessions, events, clock));
+    operator.register(nodes.get(), c -> c.settingNamespace(namespace));
     ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock,
         settings.stuckAfter(), settings.revokeTimeout());
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,

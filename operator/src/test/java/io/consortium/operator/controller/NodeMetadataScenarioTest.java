@@ -70,6 +70,11 @@ class NodeMetadataScenarioTest {
     });
     ConsortiumNode atOrg1 = awaitNode(org1, "org2-validator0");
     assertThat(atOrg1.getSpec().enode).isEqualTo(ENODE);
+    // Advertised before the pairing existed: its status follows the link, without a change of the node.
+    Org.await("org1's peer0 to say it is advertised to org2", Pairings.WAIT, () -> {
+      ConsortiumNode n = node(org1, "peer0");
+      return n.getStatus() != null && n.getStatus().advertisedTo != null && n.getStatus().advertisedTo.contains("org2");
+    });
 
     org1.client().resources(ConsortiumNode.class).withName("peer0").patch(
         io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
