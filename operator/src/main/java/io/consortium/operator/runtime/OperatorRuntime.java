@@ -2,11 +2,14 @@ package io.consortium.operator.runtime;
 
 import io.consortium.operator.api.Kinds;
 import io.consortium.operator.controller.ConsortiumNodeReconciler;
+import io.consortium.operator.controller.ConfigProposalReconciler;
 import io.consortium.operator.controller.KeyShareReconciler;
+import io.consortium.operator.api.v1alpha1.ConfigProposal;
 import io.consortium.operator.api.v1alpha1.KeyShare;
 import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.share.ShareRouter;
+import io.consortium.operator.share.kinds.ConfigProposalKind;
 import io.consortium.operator.share.kinds.KeyShareKind;
 import io.consortium.operator.status.StatusWriter;
 import io.consortium.operator.controller.PeerPairingReconciler;
@@ -190,8 +193,11 @@ public final class OperatorRuntime implements AutoCloseable {
     ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock);
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
         directory);
-    sessions.setShareInbox(new ShareRouter(List.of(keyShares)));
+    ShareEngine<ConfigProposal, ?, ?> proposals = new ShareEngine<>(new ConfigProposalKind(shareContext), shareContext,
+        sessions, directory);
+    sessions.setShareInbox(new ShareRouter(List.of(keyShares, proposals)));
     operator.register(new KeyShareReconciler(keyShares, namespace, clock), c -> c.settingNamespace(namespace));
+    operator.register(new ConfigProposalReconciler(proposals, namespace, clock), c -> c.settingNamespace(namespace));
 
     health = HealthServer.start(settings.healthPort(), this::liveness, this::readiness, registry);
     resources.add(health);

@@ -178,6 +178,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         }
         offer(fresh, st, recipient, pairing, offer, generation);
       }
+      kind.recipientsReconciled(fresh, st);
       summarize(st, generation);
     });
   }

@@ -17,6 +17,10 @@ public class FabricConfigUpdate {
   @JsonPropertyDescription("Outgoing: the ConfigUpdate protobuf in a ConfigMap's binaryData, marshalled once and signed as is.")
   public ConfigMapKeyRef configUpdateRef;
 
+  @JsonPropertyDescription("Incoming: the ConfigUpdate bytes received (base64), exactly as the origin marshalled them;"
+      + " Approve signs these bytes once their SHA-256 matches configUpdateSha256. Written by the operator.")
+  public String configUpdate;
+
   @JsonPropertyDescription("Incoming: SHA-256 (hex) of the ConfigUpdate bytes received.")
   public String configUpdateSha256;
 
