@@ -217,6 +217,50 @@ class ConfigProposalScenarioTest {
     assertThat(org2.client().resources(ConfigProposal.class).list().getItems()).isEmpty();
   }
 
+  @Test
+  void a_signature_is_not_counted_when_org1s_configmap_no_longer_holds_the_bytes_it_sent() {
+    propose(ProposalPolicy.Rule.ANY, null);
+    awaitIncoming(org2);
+    awaitRecipient(org1, "org2", SharePhase.Delivered);
+
+    // Someone overwrites the update in place instead of pointing the proposal at a new key.
+    updateConfigMap(org1, "update.pb", batchTimeoutUpdate("3s"));
+    patch(org2, INCOMING, "{\"spec\":{\"decision\":\"Approve\",\"signer\":{\"mspId\":\"Org2MSP\",\"secretName\":\"org2-admin\"}}}");
+
+    awaitRecipient(org1, "org2", SharePhase.Accepted);
+    Org.await("org1 to refuse to count it", Pairings.WAIT, () -> recipient(org1, "org2")
+        .map(r -> "SignatureInvalid".equals(r.reason) && r.message.contains("no longer holds the bytes that were sent"))
+        .orElse(false));
+    assertThat(outgoing(org1).getStatus().policySatisfied).isFalse();
+    assertThat(outgoing(org1).getStatus().envelopeConfigMap).isNull();
+  }
+
+  @Test
+  void a_besu_validator_change_counts_approvals_without_signatures() {
+    ConfigProposal proposal = new ConfigProposal();
+    proposal.getMetadata().setName("add-validator");
+    proposal.setSpec(new ConfigProposalSpec());
+    proposal.getSpec().to = List.of("org2", "org3");
+    proposal.getSpec().platform = Platform.Besu;
+    proposal.getSpec().title = "Add org3's validator";
+    proposal.getSpec().besu = new io.consortium.operator.api.v1alpha1.spec.BesuValidatorChange();
+    proposal.getSpec().besu.action = io.consortium.operator.api.v1alpha1.spec.BesuValidatorChange.Action.Add;
+    proposal.getSpec().besu.address = "0x" + "3c".repeat(20);
+    org1.client().resource(proposal).create();
+    Org.await("org2's copy", Pairings.WAIT,
+        () -> org2.client().resources(ConfigProposal.class).withName("org1-add-validator").get() != null);
+
+    patch(org2, "org1-add-validator", "{\"spec\":{\"decision\":\"Approve\"}}");
+
+    Org.await("org1 to count org2 and itself", Pairings.WAIT, () -> Optional.ofNullable(org1.client()
+        .resources(ConfigProposal.class).withName("add-validator").get().getStatus())
+        .map(s -> "2/3 (MAJORITY needs 2), met".equals(s.policySummary)).orElse(false));
+    ConfigProposal atOrg2 = org2.client().resources(ConfigProposal.class).withName("org1-add-validator").get();
+    assertThat(atOrg2.getSpec().besu.address).isEqualTo("0x" + "3c".repeat(20));
+    assertThat(atOrg2.getStatus().decisionResult).as("each org votes on its own node: nothing travels back").isNull();
+    assertThat(org1.client().configMaps().withName("add-validator-signed-update").get()).isNull();
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private void propose(ProposalPolicy.Rule rule, String signerSecret) {

@@ -377,7 +377,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
       data.put("configUpdateSha256", sha256Hex(update.toByteArray()));
       data.put(UPDATE_ENVELOPE_SHA256, signedSha256);
       data.put("signatures", String.join("\n", tally.approvers()) + "\n");
-      data.put("submit", submitCommand(outgoing.getSpec().fabric.channelId) + "\n");
+      data.put("submit", submitCommand(name, outgoing.getSpec().fabric.channelId) + "\n");
       context.writeOwnedConfigMap(outgoing, name, Map.of("consortium.io/configproposal", outgoing.getMetadata().getName()),
           data, Map.of(ENVELOPE_KEY, envelope.toByteArray(), UPDATE_ENVELOPE_KEY, signed.toByteArray()));
     }
@@ -385,7 +385,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     Conditions.set(status.conditions, "EnvelopeReady", ConditionStatus.True, "SignedEnvelopeWritten",
         "ConfigMap " + name + " holds " + ENVELOPE_KEY + ", the CONFIG_UPDATE envelope with " + tally.signatures().size()
             + " signature" + (tally.signatures().size() == 1 ? "" : "s") + "; this operator reaches no orderer and does"
-            + " not submit it: " + submitCommand(outgoing.getSpec().fabric.channelId),
+            + " not submit it: " + submitCommand(name, outgoing.getSpec().fabric.channelId),
         outgoing.getMetadata().getGeneration(), context.clock());
   }
 
@@ -399,8 +399,8 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
         "the signed envelope is written once the policy is met (" + tally.summary() + ")", generation, context.clock());
   }
 
-  private static String submitCommand(String channelId) {
-    return "kubectl get configmap NAME -o jsonpath='{.binaryData.envelope\\.pb}' | base64 -d > envelope.pb &&"
+  private static String submitCommand(String configMap, String channelId) {
+    return "kubectl get configmap " + configMap + " -o jsonpath='{.binaryData.envelope\\.pb}' | base64 -d > envelope.pb &&"
         + " peer channel update -c " + channelId + " -f envelope.pb -o ORDERER:7050 --tls --cafile ORDERER_TLS_CA";
   }
 
@@ -466,8 +466,9 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     if (status.direction == Direction.Incoming) {
       ProposalPolicy.Rule rule = read.policy() == null || read.policy().rule == null ? ProposalPolicy.Rule.MAJORITY
           : read.policy().rule;
-      status.policySummary = rule == ProposalPolicy.Rule.NOutOf ? read.policy().n + " organizations must approve"
-          : rule + " of the organizations must approve";
+      // The receiver does not know how many organizations the origin asked, only the rule.
+      status.policySummary = rule == ProposalPolicy.Rule.NOutOf ? "needs " + read.policy().n + " approvals"
+          : "needs " + rule;
     }
   }
 
