@@ -9,6 +9,7 @@ import com.google.protobuf.ByteString;
 import io.consortium.operator.api.v1alpha1.ConfigProposal;
 import io.consortium.operator.api.v1alpha1.ConfigProposalSpec;
 import io.consortium.operator.api.v1alpha1.PeerPairing;
+import io.consortium.operator.api.v1alpha1.spec.BesuValidatorChange;
 import io.consortium.operator.api.v1alpha1.spec.ConfigMapKeyRef;
 import io.consortium.operator.api.v1alpha1.spec.Condition;
 import io.consortium.operator.api.v1alpha1.spec.FabricConfigUpdate;
@@ -18,9 +19,12 @@ import io.consortium.operator.api.v1alpha1.spec.ProposalPolicy;
 import io.consortium.operator.api.v1alpha1.spec.ProposalSigner;
 import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import io.consortium.operator.fabric.TestPki;
 import io.consortium.operator.fabric.config.ConfigDocument;
 import io.consortium.operator.fabric.config.SignatureCheck;
+import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -28,6 +32,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -237,16 +243,7 @@ class ConfigProposalScenarioTest {
 
   @Test
   void a_besu_validator_change_counts_approvals_without_signatures() {
-    ConfigProposal proposal = new ConfigProposal();
-    proposal.getMetadata().setName("add-validator");
-    proposal.setSpec(new ConfigProposalSpec());
-    proposal.getSpec().to = List.of("org2", "org3");
-    proposal.getSpec().platform = Platform.Besu;
-    proposal.getSpec().title = "Add org3's validator";
-    proposal.getSpec().besu = new io.consortium.operator.api.v1alpha1.spec.BesuValidatorChange();
-    proposal.getSpec().besu.action = io.consortium.operator.api.v1alpha1.spec.BesuValidatorChange.Action.Add;
-    proposal.getSpec().besu.address = "0x" + "3c".repeat(20);
-    org1.client().resource(proposal).create();
+    org1.client().resource(besuProposal()).create();
     Org.await("org2's copy", Pairings.WAIT,
         () -> org2.client().resources(ConfigProposal.class).withName("org1-add-validator").get() != null);
 
@@ -261,7 +258,83 @@ class ConfigProposalScenarioTest {
     assertThat(org1.client().configMaps().withName("add-validator-signed-update").get()).isNull();
   }
 
+  @Test
+  void org2_approves_a_besu_change_by_voting_on_its_own_validator_held_while_the_node_refuses() throws Exception {
+    try (QbftNode node = new QbftNode()) {
+      ConfigProposal proposal = besuProposal();
+      org1.client().resource(proposal).create();
+      Org.await("org2's copy", Pairings.WAIT,
+          () -> org2.client().resources(ConfigProposal.class).withName("org1-add-validator").get() != null);
+
+      patch(org2, "org1-add-validator", "{\"spec\":{\"decision\":\"Approve\",\"validatorRpcUrl\":\"" + node.url() + "\"}}");
+
+      Org.await("org2's approval to be held while its node refuses the vote", Pairings.WAIT, () -> Optional.ofNullable(
+          org2.client().resources(ConfigProposal.class).withName("org1-add-validator").get().getStatus())
+          .map(s -> s.conditions.stream().anyMatch(c -> "DecisionAttached".equals(c.type) && "VoteFailed".equals(c.reason)
+              && c.message.contains("--rpc-http-api"))).orElse(false));
+      assertThat(recipient(org1, "add-validator", "org2").orElseThrow().phase).isEqualTo(SharePhase.Delivered);
+
+      node.qbftEnabled = true;
+
+      Org.await("org1 to count org2's vote", Pairings.WAIT, () -> recipient(org1, "add-validator", "org2")
+          .map(r -> "VoteCast".equals(r.reason)).orElse(false));
+      assertThat(node.votes).containsExactly("0x" + "3c".repeat(20) + "=true");
+    }
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
+
+  private static ConfigProposal besuProposal() {
+    ConfigProposal proposal = new ConfigProposal();
+    proposal.getMetadata().setName("add-validator");
+    proposal.setSpec(new ConfigProposalSpec());
+    proposal.getSpec().to = List.of("org2", "org3");
+    proposal.getSpec().platform = Platform.Besu;
+    proposal.getSpec().title = "Add org3's validator";
+    proposal.getSpec().besu = new BesuValidatorChange();
+    proposal.getSpec().besu.action = BesuValidatorChange.Action.Add;
+    proposal.getSpec().besu.address = "0x" + "3c".repeat(20);
+    return proposal;
+  }
+
+  /**
+   * Org2's own Besu validator on loopback, answering qbft_proposeValidatorVote as Besu does, or
+   * with -32604 "Method not enabled" while QBFT is not in its --rpc-http-api.
+   */
+  static final class QbftNode implements AutoCloseable {
+    final HttpServer server;
+    final List<String> votes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile boolean qbftEnabled;
+
+    QbftNode() throws java.io.IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext("/", exchange -> {
+        JsonNode request = ProtocolJson.MAPPER.readTree(exchange.getRequestBody());
+        String body;
+        if (!qbftEnabled) {
+          body = "{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"error\":{\"code\":-32604,\"message\":\"Method not enabled\"}}";
+        } else {
+          votes.add(request.path("params").get(0).asText() + "=" + request.path("params").get(1).asBoolean());
+          body = "{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"result\":true}";
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+      });
+      server.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
 
   private void propose(ProposalPolicy.Rule rule, String signerSecret) {
     org1.client().resource(proposal(rule, signerSecret)).create();
@@ -341,7 +414,11 @@ class ConfigProposalScenarioTest {
   }
 
   private static Optional<RecipientStatus> recipient(Org org, String pairing) {
-    ConfigProposal proposal = outgoing(org);
+    return recipient(org, PROPOSAL, pairing);
+  }
+
+  private static Optional<RecipientStatus> recipient(Org org, String name, String pairing) {
+    ConfigProposal proposal = org.client().resources(ConfigProposal.class).withName(name).get();
     return proposal == null || proposal.getStatus() == null ? Optional.empty()
         : proposal.getStatus().recipients.stream().filter(r -> pairing.equals(r.pairing)).findFirst();
   }

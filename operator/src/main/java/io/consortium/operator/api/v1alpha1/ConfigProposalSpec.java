@@ -47,6 +47,11 @@ public class ConfigProposalSpec extends ShareSpec {
       + " Its key never leaves this cluster.")
   public ProposalSigner signer;
 
+  @JsonPropertyDescription("Incoming, Besu: the HTTP JSON-RPC URL of this organization's own validator (QBFT in its"
+      + " --rpc-http-api). With it, Approve casts the vote there (qbft_proposeValidatorVote) and is held while the node"
+      + " refuses; without it each organization votes by hand (consortium-operator besu vote propose).")
+  public String validatorRpcUrl;
+
   @Override
   public Boolean decisionAccepts() {
     return decision == null ? null : decision == ProposalDecision.Approve;

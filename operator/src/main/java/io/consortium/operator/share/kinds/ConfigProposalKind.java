@@ -18,7 +18,10 @@ import io.consortium.operator.api.v1alpha1.spec.ProposalPolicy;
 import io.consortium.operator.api.v1alpha1.spec.ProposalSigner;
 import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
+import io.consortium.operator.besu.BesuNodeException;
 import io.consortium.operator.besu.NodeAddress;
+import io.consortium.operator.besu.ValidatorChange;
+import io.consortium.operator.besu.ValidatorVoteClient;
 import io.consortium.operator.fabric.config.ChannelMsp;
 import io.consortium.operator.fabric.config.ConfigChanges;
 import io.consortium.operator.fabric.config.ConfigDocument;
@@ -31,6 +34,7 @@ import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareKind;
 import io.consortium.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,6 +67,9 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
 
   /** The attachment type of an approving organization's Fabric ConfigSignature. */
   public static final String FABRIC_SIGNATURE = "FabricConfigSignature";
+  /** The attachment type saying that an approving organization voted on its own Besu validator. */
+  public static final String BESU_VOTE = "BesuValidatorVote";
+  private static final java.time.Duration VOTE_TIMEOUT = java.time.Duration.ofSeconds(5);
   /** Reasons a recipient entry gets once its signature was looked at. */
   public static final String SIGNATURE_VERIFIED = "SignatureVerified";
   public static final String SIGNATURE_INVALID = "SignatureInvalid";
@@ -311,6 +318,9 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
       if (!fabric) {
         approvals++;
         approvers.add(recipient.pairing);
+        if (recipient.result != null && BESU_VOTE.equals(recipient.result.type)) {
+          note(recipient, "VoteCast", "counted; it cast the vote on its own validator");
+        }
         continue;
       }
       if (recipient.result == null || !FABRIC_SIGNATURE.equals(recipient.result.type)) {
@@ -340,8 +350,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     int members = to.size() + 1;
     ProposalPolicy.Rule rule = spec.policy == null || spec.policy.rule == null ? ProposalPolicy.Rule.MAJORITY : spec.policy.rule;
     int needed = needed(rule, spec.policy == null ? null : spec.policy.n, members);
-    String ruleText = rule == ProposalPolicy.Rule.NOutOf ? needed + " of " + members : rule.name();
-    return new Tally(approvals, needed, members, approvals + undecided >= needed, ruleText, signatures, approvers);
+    return new Tally(approvals, needed, members, approvals + undecided >= needed, rule.name(), signatures, approvers);
   }
 
   /** Approvals a rule needs among {@code members} organizations (the recipients and the origin). */
@@ -488,6 +497,9 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
   @Override
   public Optional<DecisionAttachment> attachment(ConfigProposal incoming, boolean accepted) throws InvalidShareSource {
     ConfigProposalSpec spec = incoming.getSpec();
+    if (accepted && spec.platform == Platform.Besu && spec.validatorRpcUrl != null) {
+      return Optional.of(vote(spec));
+    }
     if (!accepted || spec.platform != Platform.Fabric) {
       return Optional.empty();
     }
@@ -503,6 +515,32 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     MspSigner signer = signer(spec.signer);
     ConfigSignature signature = signer.signConfigUpdate(ByteString.copyFrom(bytes));
     return Optional.of(new DecisionAttachment(FABRIC_SIGNATURE, base64(signature.toByteArray()), signerName(signer)));
+  }
+
+  /**
+   * Approve on a Besu proposal with a validator of one's own: the vote is cast on that node, which
+   * applies it once more than half of the validators voted. Proposing the same vote again is
+   * harmless (a node keeps one vote per address), so a retry after a lost status write is safe.
+   */
+  private static DecisionAttachment vote(ConfigProposalSpec spec) throws InvalidShareSource {
+    ValidatorChange change;
+    try {
+      NodeAddress address = NodeAddress.parse(spec.besu.address);
+      change = spec.besu.action == BesuValidatorChange.Action.Add ? ValidatorChange.add(address)
+          : ValidatorChange.remove(address);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new InvalidShareSource("PayloadInvalid", "the proposal holds no validator change to vote for");
+    }
+    try (ValidatorVoteClient node = ValidatorVoteClient.connect(URI.create(spec.validatorRpcUrl), VOTE_TIMEOUT)) {
+      node.propose(change);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidShareSource("VoteFailed", "spec.validatorRpcUrl: " + e.getMessage());
+    } catch (BesuNodeException e) {
+      throw new InvalidShareSource("VoteFailed", "the vote to " + change + " was not cast: " + e.getMessage()
+          + "; the approval is held and tried again (remove spec.validatorRpcUrl to approve without voting here)");
+    }
+    return new DecisionAttachment(BESU_VOTE, base64(change.toString().getBytes(StandardCharsets.UTF_8)),
+        "a validator of the approving organization");
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

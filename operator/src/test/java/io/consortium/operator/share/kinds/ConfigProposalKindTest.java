@@ -235,7 +235,7 @@ class ConfigProposalKindTest {
 
     ConfigProposalKind.Tally tally = ConfigProposalKind.count(spec, status, null, null);
 
-    assertThat(tally.summary()).isEqualTo("2/3 (3 of 3 needs 3), cannot be met");
+    assertThat(tally.summary()).isEqualTo("2/3 (NOutOf needs 3), cannot be met");
   }
 
   @Test
