@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.consortium.operator.fabric.TestPki;
 import io.consortium.operator.fabric.config.ConfigDocument;
+import io.consortium.operator.fabric.config.Pem;
 import io.consortium.operator.fabric.config.SignatureCheck;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.testing.Org;
@@ -36,9 +37,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -429,11 +428,7 @@ class ConfigProposalScenarioTest {
   }
 
   private static String sha256(ByteString bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Pem.sha256Hex(bytes.toByteArray());
   }
 
   private static String b64(String text) {

@@ -27,6 +27,7 @@ import io.consortium.operator.fabric.config.ConfigChanges;
 import io.consortium.operator.fabric.config.ConfigDocument;
 import io.consortium.operator.fabric.config.ConfigUpdateSubmission;
 import io.consortium.operator.fabric.config.MspSigner;
+import io.consortium.operator.fabric.config.Pem;
 import io.consortium.operator.fabric.config.SignatureCheck;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.mesh.protocol.messages.DecisionAttachment;
@@ -36,11 +37,8 @@ import io.consortium.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +148,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
         throw new InvalidShareSource("SpecInvalid", "a Fabric proposal describes its update in spec.fabric");
       }
       ByteString update = configUpdate(spec.fabric);
-      String sha256 = sha256Hex(update.toByteArray());
+      String sha256 = Pem.sha256Hex(update.toByteArray());
       ConfigProposal fresh = context.client().resources(ConfigProposal.class).inNamespace(context.namespace())
           .withName(proposal.getMetadata().getName()).get();
       ConfigProposalStatus sent = fresh == null ? null : fresh.getStatus();
@@ -253,7 +251,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     if (spec.platform == Platform.Fabric && spec.fabric != null) {
       try {
         update = configUpdate(spec.fabric);
-        if (status.configUpdateSha256 != null && !status.configUpdateSha256.equals(sha256Hex(update.toByteArray()))) {
+        if (status.configUpdateSha256 != null && !status.configUpdateSha256.equals(Pem.sha256Hex(update.toByteArray()))) {
           unreadable = "the ConfigMap no longer holds the bytes that were sent (SHA-256 " + status.configUpdateSha256 + ")";
           update = null;
         }
@@ -345,7 +343,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
       signatures.add(parseSignature(recipient.result));
       approvers.add(check.mspId() + " (" + recipient.pairing + ")");
       note(recipient, SIGNATURE_VERIFIED, "counted: " + check.line() + " over the ConfigUpdate with SHA-256 "
-          + sha256Hex(update.toByteArray()));
+          + Pem.sha256Hex(update.toByteArray()));
     }
     int members = to.size() + 1;
     ProposalPolicy.Rule rule = spec.policy == null || spec.policy.rule == null ? ProposalPolicy.Rule.MAJORITY : spec.policy.rule;
@@ -367,7 +365,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
   private void writeEnvelope(ConfigProposal outgoing, ConfigProposalStatus status, ByteString update, Tally tally) {
     ConfigUpdateEnvelope signed = ConfigUpdateEnvelope.newBuilder().setConfigUpdate(update)
         .addAllSignatures(tally.signatures()).build();
-    String signedSha256 = sha256Hex(signed.toByteArray());
+    String signedSha256 = Pem.sha256Hex(signed.toByteArray());
     String name = outgoing.getMetadata().getName() + "-signed-update";
     ConfigMap existing = context.client().configMaps().inNamespace(context.namespace()).withName(name).get();
     if (existing == null || existing.getData() == null || !signedSha256.equals(existing.getData().get(UPDATE_ENVELOPE_SHA256))) {
@@ -383,7 +381,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
           : ConfigUpdateSubmission.unsigned(signed, context.clock().instant());
       Map<String, String> data = new LinkedHashMap<>();
       data.put("channel", outgoing.getSpec().fabric.channelId);
-      data.put("configUpdateSha256", sha256Hex(update.toByteArray()));
+      data.put("configUpdateSha256", Pem.sha256Hex(update.toByteArray()));
       data.put(UPDATE_ENVELOPE_SHA256, signedSha256);
       data.put("signatures", String.join("\n", tally.approvers()) + "\n");
       data.put("submit", submitCommand(name, outgoing.getSpec().fabric.channelId) + "\n");
@@ -553,8 +551,8 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     } catch (IllegalArgumentException e) {
       throw new InvalidShareSource("PayloadInvalid", "the ConfigUpdate is not base64: " + e.getMessage());
     }
-    if (sha256 == null || !sha256.equalsIgnoreCase(sha256Hex(bytes))) {
-      throw new InvalidShareSource("ConfigUpdateMismatch", "the ConfigUpdate bytes have SHA-256 " + sha256Hex(bytes)
+    if (sha256 == null || !sha256.equalsIgnoreCase(Pem.sha256Hex(bytes))) {
+      throw new InvalidShareSource("ConfigUpdateMismatch", "the ConfigUpdate bytes have SHA-256 " + Pem.sha256Hex(bytes)
           + " but the proposal says " + sha256 + "; nothing is signed");
     }
     return bytes;
@@ -627,14 +625,6 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
   private static void note(RecipientStatus recipient, String reason, String message) {
     recipient.reason = reason;
     recipient.message = message;
-  }
-
-  static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String base64(byte[] bytes) {
