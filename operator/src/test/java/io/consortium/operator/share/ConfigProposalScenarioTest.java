@@ -157,6 +157,24 @@ class ConfigProposalScenarioTest {
   }
 
   @Test
+  void a_signer_secret_that_appears_later_lets_the_held_approval_go_without_touching_the_proposal() {
+    propose(ProposalPolicy.Rule.ANY, null);
+    awaitIncoming(org2);
+
+    patch(org2, INCOMING, "{\"spec\":{\"decision\":\"Approve\",\"signer\":{\"mspId\":\"Org2MSP\",\"secretName\":\"org2-signer\"}}}");
+
+    Org.await("org2's approval to be held for the missing Secret", Pairings.WAIT, () -> Optional.ofNullable(
+        org2.client().resources(ConfigProposal.class).withName(INCOMING).get().getStatus())
+        .map(s -> s.conditions.stream().anyMatch(c -> "DecisionAttached".equals(c.type) && "SourceNotFound".equals(c.reason)
+            && c.message.contains("Secret org2-signer"))).orElse(false));
+
+    adminSecret(org2, "org2-signer", "Admin@org2.example.com");
+
+    awaitRecipient(org1, "org2", SharePhase.Accepted);
+    assertThat(recipient(org1, "org2").orElseThrow().reason).isEqualTo("SignatureVerified");
+  }
+
+  @Test
   void org3s_accept_policy_approves_but_waits_for_a_signer_before_anything_is_signed() {
     org3.client().resources(PeerPairing.class).withName("org1").patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"spec\":{\"acceptPolicy\":{\"ConfigProposal\":\"Auto\"}}}");
