@@ -228,16 +228,30 @@ class ConfigProposalScenarioTest {
   }
 
   @Test
-  void a_proposal_whose_update_is_missing_is_refused_with_a_reason_and_nothing_is_sent() {
-    ConfigProposal proposal = proposal(ProposalPolicy.Rule.MAJORITY, null);
-    proposal.getSpec().fabric.configUpdateRef = new ConfigMapKeyRef("no-such-update", "update.pb");
-    org1.client().resource(proposal).create();
+  void a_proposal_whose_update_is_missing_unreadable_or_of_another_channel_is_refused_and_nothing_is_sent() {
+    updateConfigMap(org1, "notes.txt", ByteString.copyFromUtf8("lower the batch timeout, please"));
+    refuse("missing", new ConfigMapKeyRef("no-such-update", "update.pb"), "supplychain", "SourceNotFound",
+        "ConfigMap no-such-update");
+    refuse("unreadable", new ConfigMapKeyRef("supplychain-update", "notes.txt"), "supplychain", "SourceInvalid",
+        "is not a Fabric config update");
+    refuse("elsewhere", new ConfigMapKeyRef("supplychain-update", "update.pb"), "otherchannel", "ChannelMismatch",
+        "is an update of channel 'supplychain' but spec.fabric.channelId is 'otherchannel'");
 
-    Org.await("org1 to refuse the proposal", Pairings.WAIT, () -> Optional.ofNullable(outgoing(org1).getStatus())
-        .map(s -> s.conditions.stream().anyMatch(c -> "SourceNotFound".equals(c.reason)
-            && c.message.contains("ConfigMap no-such-update"))).orElse(false));
-    assertThat(org1.client().v1().events().list().getItems()).anyMatch(e -> "SourceNotFound".equals(e.getReason()));
+    assertThat(org1.client().v1().events().list().getItems()).extracting(e -> e.getReason())
+        .contains("SourceNotFound", "SourceInvalid", "ChannelMismatch");
     assertThat(org2.client().resources(ConfigProposal.class).list().getItems()).isEmpty();
+  }
+
+  private void refuse(String name, ConfigMapKeyRef ref, String channel, String reason, String message) {
+    ConfigProposal proposal = proposal(ProposalPolicy.Rule.MAJORITY, null);
+    proposal.getMetadata().setName(name);
+    proposal.getSpec().fabric.configUpdateRef = ref;
+    proposal.getSpec().fabric.channelId = channel;
+    org1.client().resource(proposal).create();
+    Org.await("org1 to refuse " + name + " with " + reason, Pairings.WAIT, () -> Optional.ofNullable(
+        org1.client().resources(ConfigProposal.class).withName(name).get().getStatus())
+        .map(s -> s.conditions.stream().anyMatch(c -> reason.equals(c.reason) && c.message.contains(message)))
+        .orElse(false));
   }
 
   @Test
