@@ -23,12 +23,14 @@ import io.consortium.operator.besu.NodeAddress;
 import io.consortium.operator.besu.ValidatorChange;
 import io.consortium.operator.besu.ValidatorVoteClient;
 import io.consortium.operator.fabric.config.ChannelMsp;
+import io.consortium.operator.fabric.config.ChannelMsps;
 import io.consortium.operator.fabric.config.ConfigChanges;
 import io.consortium.operator.fabric.config.ConfigDocument;
 import io.consortium.operator.fabric.config.ConfigUpdateSubmission;
 import io.consortium.operator.fabric.config.MspSigner;
 import io.consortium.operator.fabric.config.Pem;
 import io.consortium.operator.fabric.config.SignatureCheck;
+import io.consortium.operator.fabric.config.UpdatePolicyCheck;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.mesh.protocol.messages.DecisionAttachment;
 import io.consortium.operator.share.ShareContext;
@@ -43,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.hyperledger.fabric.protos.common.Config;
 import org.hyperledger.fabric.protos.common.ConfigSignature;
 import org.hyperledger.fabric.protos.common.ConfigUpdate;
 import org.hyperledger.fabric.protos.common.ConfigUpdateEnvelope;
@@ -160,7 +163,9 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
             + sha256 + "): put the new update under a new key or ConfigMap and point spec.fabric.configUpdateRef at it,"
             + " or restore the old bytes");
       }
+      Optional<Config> current = channelConfig(spec.fabric);
       List<String> changes = spec.fabric.changes != null && !spec.fabric.changes.isEmpty() ? spec.fabric.changes
+          : current.isPresent() ? ConfigChanges.describe(current.get(), parseUpdate(update))
           : ConfigChanges.ofUpdate(parseUpdate(update));
       fabric = new FabricPayload(spec.fabric.channelId, base64(update.toByteArray()), sha256, changes);
       originSignature(proposal.getMetadata().getName(), spec.signer, sent, update);
@@ -213,6 +218,30 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     return bytes;
   }
 
+  /** The channel's current config, when the outgoing proposal names one. */
+  private Optional<Config> channelConfig(FabricConfigUpdate fabric) throws InvalidShareSource {
+    if (fabric.channelConfigRef == null) {
+      return Optional.empty();
+    }
+    String where = "ConfigMap " + fabric.channelConfigRef.name + " key " + fabric.channelConfigRef.key;
+    byte[] raw = context.configMapBytes(fabric.channelConfigRef.name, fabric.channelConfigRef.key,
+        "spec.fabric.channelConfigRef");
+    ConfigDocument document;
+    Config config;
+    try {
+      document = ConfigDocument.parse(raw);
+      config = document.config();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidShareSource("SourceInvalid", where + " (spec.fabric.channelConfigRef) is not a channel config"
+          + " block or config: " + e.getMessage());
+    }
+    if (document.channelId() != null && !document.channelId().equals(fabric.channelId)) {
+      throw new InvalidShareSource("ChannelMismatch", where + " is the config of channel '" + document.channelId()
+          + "' but spec.fabric.channelId is '" + fabric.channelId + "'");
+    }
+    return Optional.of(config);
+  }
+
   /** The origin signs too when it names a signer; made once per set of bytes and signer, kept in status. */
   private void originSignature(String name, ProposalSigner signer, ConfigProposalStatus status, ByteString update)
       throws InvalidShareSource {
@@ -248,18 +277,21 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     Long generation = outgoing.getMetadata().getGeneration();
     ByteString update = null;
     String unreadable = null;
+    Config current = null;
     if (spec.platform == Platform.Fabric && spec.fabric != null) {
       try {
         update = configUpdate(spec.fabric);
+        current = channelConfig(spec.fabric).orElse(null);
         if (status.configUpdateSha256 != null && !status.configUpdateSha256.equals(Pem.sha256Hex(update.toByteArray()))) {
           unreadable = "the ConfigMap no longer holds the bytes that were sent (SHA-256 " + status.configUpdateSha256 + ")";
           update = null;
         }
       } catch (InvalidShareSource e) {
         unreadable = e.getMessage();
+        update = null;
       }
     }
-    Tally tally = count(spec, status, update, unreadable);
+    Tally tally = count(spec, status, update, unreadable, current == null ? null : ChannelMsps.of(current));
     status.approvals = tally.approvals();
     status.approvalsNeeded = tally.needed();
     status.policySatisfied = tally.satisfied();
@@ -268,6 +300,13 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     Conditions.set(status.conditions, "PolicySatisfied", tally.satisfied() ? ConditionStatus.True : ConditionStatus.False,
         tally.satisfied() ? "Met" : tally.possible() ? "WaitingForApprovals" : "CannotBeMet",
         tally.summary() + ": " + approvers, generation, context.clock());
+    if (current != null && update != null) {
+      ChannelPolicy channel = channelPolicy(current, spec.fabric.channelId, update, tally.signatures());
+      Conditions.set(status.conditions, "ChannelPolicy", channel.satisfied() ? ConditionStatus.True : ConditionStatus.False,
+          channel.satisfied() ? "OrdererChecksPass" : "OrdererChecksFail", channel.message(), generation, context.clock());
+    } else {
+      Conditions.remove(status.conditions, "ChannelPolicy");
+    }
     if (spec.platform == Platform.Fabric) {
       if (tally.satisfied() && update != null) {
         writeEnvelope(outgoing, status, update, tally);
@@ -283,6 +322,15 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
    * sent (null when it cannot be read: then no Fabric signature can be verified, and {@code unreadable} says why).
    */
   static Tally count(ConfigProposalSpec spec, ConfigProposalStatus status, ByteString update, String unreadable) {
+    return count(spec, status, update, unreadable, null);
+  }
+
+  /**
+   * As {@link #count(ConfigProposalSpec, ConfigProposalStatus, ByteString, String)}; with the channel's
+   * MSPs ({@code msps} not null) a signature counts only from an admin of an MSP of the channel.
+   */
+  static Tally count(ConfigProposalSpec spec, ConfigProposalStatus status, ByteString update, String unreadable,
+      Map<String, ChannelMsp> msps) {
     boolean fabric = spec.platform == Platform.Fabric;
     List<ConfigSignature> signatures = new ArrayList<>();
     List<String> approvers = new ArrayList<>();
@@ -292,7 +340,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
       approvals++;
       approvers.add("the proposing organization");
     } else if (status.originSignature != null && update != null) {
-      SignatureCheck check = verify(status.originSignature, update);
+      SignatureCheck check = verify(status.originSignature, update, msps);
       if (check.valid()) {
         approvals++;
         signatures.add(parseSignature(status.originSignature));
@@ -329,7 +377,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
         note(recipient, SIGNATURE_INVALID, "not counted: the signature cannot be checked: " + unreadable);
         continue;
       }
-      SignatureCheck check = verify(recipient.result, update);
+      SignatureCheck check = verify(recipient.result, update, msps);
       if (!check.valid()) {
         note(recipient, SIGNATURE_INVALID, "not counted: " + check.line());
         continue;
@@ -360,6 +408,19 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
       // An n above the members is kept: the proposal then shows that it cannot be met.
       case NOutOf -> n == null || n < 1 ? 1 : n;
     };
+  }
+
+  /** What the orderer would say of the update with these signatures, in one line. */
+  record ChannelPolicy(boolean satisfied, String message) {}
+
+  static ChannelPolicy channelPolicy(Config current, String channelId, ByteString update, List<ConfigSignature> signatures) {
+    UpdatePolicyCheck check = UpdatePolicyCheck.check(current, channelId,
+        ConfigUpdateEnvelope.newBuilder().setConfigUpdate(update).addAllSignatures(signatures).build());
+    List<String> lines = new ArrayList<>();
+    check.items().forEach(item -> lines.add(item.line()));
+    lines.addAll(check.problems());
+    return new ChannelPolicy(check.satisfied(), (check.satisfied() ? "the orderer's checks pass with these signatures: "
+        : "the orderer would refuse the update as signed so far: ") + String.join("; ", lines));
   }
 
   private void writeEnvelope(ConfigProposal outgoing, ConfigProposalStatus status, ByteString update, Tally tally) {
@@ -581,6 +642,11 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
 
   /** The checks that need no channel config: a low-S ECDSA signature by the named certificate over these bytes. */
   static SignatureCheck verify(DecisionResult result, ByteString update) {
+    return verify(result, update, null);
+  }
+
+  /** With the channel's MSPs, also: the certificate chains to its MSP and is an admin there. */
+  static SignatureCheck verify(DecisionResult result, ByteString update, Map<String, ChannelMsp> msps) {
     ConfigSignature signature;
     try {
       signature = ConfigSignature.parseFrom(Base64.getDecoder().decode(result.data == null ? "" : result.data));
@@ -590,7 +656,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     if (signature.getSignature().isEmpty() || signature.getSignatureHeader().isEmpty()) {
       return new SignatureCheck("", "", null, "the ConfigSignature has no header or no signature");
     }
-    return SignatureCheck.signed(signature, update);
+    return msps == null ? SignatureCheck.signed(signature, update) : SignatureCheck.of(signature, update, msps, true);
   }
 
   private static ConfigSignature parseSignature(DecisionResult result) {

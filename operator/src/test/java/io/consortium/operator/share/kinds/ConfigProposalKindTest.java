@@ -29,7 +29,15 @@ import java.util.List;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
+import io.consortium.operator.fabric.config.ConfigEdits;
+import io.consortium.operator.fabric.config.ConfigUpdates;
+import io.consortium.operator.fabric.config.OrgDefinition;
+import java.security.cert.X509Certificate;
+import org.hyperledger.fabric.protos.common.Config;
 import org.hyperledger.fabric.protos.common.ConfigGroup;
+import org.hyperledger.fabric.protos.common.ConfigPolicy;
+import org.hyperledger.fabric.protos.common.ImplicitMetaPolicy;
+import org.hyperledger.fabric.protos.common.Policy;
 import org.hyperledger.fabric.protos.common.ConfigSignature;
 import org.hyperledger.fabric.protos.common.ConfigUpdate;
 import org.hyperledger.fabric.protos.common.ConfigValue;
@@ -246,7 +254,89 @@ class ConfigProposalKindTest {
     assertThat(changes).containsExactly("set value Orderer/BatchTimeout at version 1: {timeout=1s}");
   }
 
+  @Test
+  void with_the_channel_config_only_admins_of_its_msps_count_and_the_orderers_verdict_is_shown() {
+    ChannelOrg org1 = new ChannelOrg("Org1MSP");
+    ChannelOrg org2 = new ChannelOrg("Org2MSP");
+    ChannelOrg org3 = new ChannelOrg("Org3MSP");
+    Config current = channel(org1, org2, org3);
+    ByteString update = ConfigUpdates.compute(current, ConfigEdits.setPolicy(current, "Application", "Readers",
+        majorityOfReaders(), "Admins"), "supplychain").toByteString();
+    ConfigProposalSpec spec = outgoing(Rule.MAJORITY, "org2", "org3");
+    ConfigProposalStatus status = new ConfigProposalStatus();
+    status.originSignature = signature(org1.admin, update);
+    status.recipients.add(approved("org2", signature(org2.admin, update)));
+    // A well-formed signature under Org3MSP's name by a certificate another CA issued.
+    TestPki impostor = TestPki.selfSignedCa("ca.elsewhere").issueServerCertificate("admin.org3msp");
+    status.recipients.add(approved("org3", signature(new MspSigner("Org3MSP",
+        impostor.certificatePem().getBytes(StandardCharsets.UTF_8),
+        impostor.privateKeyPem().getBytes(StandardCharsets.UTF_8)), update)));
+
+    ConfigProposalKind.Tally tally = ConfigProposalKind.count(spec, status, update, null,
+        io.consortium.operator.fabric.config.ChannelMsps.of(current));
+
+    assertThat(tally.approvers()).containsExactly("Org1MSP (the proposing organization)", "Org2MSP (org2)");
+    assertThat(status.recipients.get(1).reason).isEqualTo(ConfigProposalKind.SIGNATURE_INVALID);
+    assertThat(status.recipients.get(1).message).startsWith("not counted: Org3MSP").contains("INVALID");
+    ConfigProposalKind.ChannelPolicy withBoth = ConfigProposalKind.channelPolicy(current, "supplychain", update,
+        tally.signatures());
+    assertThat(withBoth.satisfied()).isTrue();
+    assertThat(withBoth.message()).contains("Application/Readers: /Channel/Application/Admins satisfied");
+    ConfigProposalKind.ChannelPolicy withOne = ConfigProposalKind.channelPolicy(current, "supplychain", update,
+        tally.signatures().subList(0, 1));
+    assertThat(withOne.satisfied()).isFalse();
+    assertThat(withOne.message()).startsWith("the orderer would refuse").contains("needs 1 more");
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** An application org of the channel: a CA and an admin it issued, listed as the MSP's admin. */
+  static final class ChannelOrg {
+    final String mspId;
+    final TestPki ca;
+    /** The admin's certificate and key as its Secret holds them. */
+    final TestPki adminPem;
+    final MspSigner admin;
+
+    ChannelOrg(String mspId) {
+      this.mspId = mspId;
+      this.ca = TestPki.selfSignedCa("ca." + mspId.toLowerCase());
+      this.adminPem = ca.issueServerCertificate("admin." + mspId.toLowerCase());
+      this.admin = new MspSigner(mspId, adminPem.certificatePem().getBytes(StandardCharsets.UTF_8),
+          adminPem.privateKeyPem().getBytes(StandardCharsets.UTF_8));
+    }
+
+    ConfigGroup group() {
+      X509Certificate root = Pem.oneCertificate(ca.certificatePem().getBytes(StandardCharsets.UTF_8), "ca");
+      return new OrgDefinition(mspId, List.of(root), List.of(), List.of(root), List.of(), List.of(admin.certificate()),
+          false, null, List.of(), List.of()).applicationOrgGroup();
+    }
+  }
+
+  /** An application channel as configtxgen makes one: Application/Admins is MAJORITY of the orgs' Admins. */
+  static Config channel(ChannelOrg... orgs) {
+    ConfigGroup.Builder application = ConfigGroup.newBuilder().setModPolicy("Admins").setVersion(1)
+        .putPolicies("Readers", meta(ImplicitMetaPolicy.Rule.ANY, "Readers"))
+        .putPolicies("Writers", meta(ImplicitMetaPolicy.Rule.ANY, "Writers"))
+        .putPolicies("Admins", meta(ImplicitMetaPolicy.Rule.MAJORITY, "Admins"));
+    for (ChannelOrg org : orgs) {
+      application.putGroups(org.mspId, org.group());
+    }
+    return Config.newBuilder().setSequence(1).setChannelGroup(ConfigGroup.newBuilder().setModPolicy("Admins")
+        .putPolicies("Admins", meta(ImplicitMetaPolicy.Rule.MAJORITY, "Admins"))
+        .putGroups("Application", application.build())).build();
+  }
+
+  static ConfigPolicy meta(ImplicitMetaPolicy.Rule rule, String sub) {
+    return ConfigPolicy.newBuilder().setModPolicy("Admins").setPolicy(Policy.newBuilder()
+        .setType(Policy.PolicyType.IMPLICIT_META_VALUE)
+        .setValue(ImplicitMetaPolicy.newBuilder().setRule(rule).setSubPolicy(sub).build().toByteString())).build();
+  }
+
+  /** Application/Readers from ANY to MAJORITY of the orgs' Readers: governed by Application/Admins. */
+  private static Policy majorityOfReaders() {
+    return meta(ImplicitMetaPolicy.Rule.MAJORITY, "Readers").getPolicy();
+  }
 
   /** What {@code configtxlator compute_update} writes for a batch timeout change of a channel. */
   static ConfigUpdate batchTimeoutUpdate(String channel, String timeout) {
