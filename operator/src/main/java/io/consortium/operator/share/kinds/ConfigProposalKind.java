@@ -163,9 +163,9 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
             + sha256 + "): put the new update under a new key or ConfigMap and point spec.fabric.configUpdateRef at it,"
             + " or restore the old bytes");
       }
-      Optional<Config> current = channelConfig(spec.fabric);
+      Optional<Channel> current = channelConfig(spec.fabric);
       List<String> changes = spec.fabric.changes != null && !spec.fabric.changes.isEmpty() ? spec.fabric.changes
-          : current.isPresent() ? ConfigChanges.describe(current.get(), parseUpdate(update))
+          : current.isPresent() ? ConfigChanges.describe(current.get().config(), parseUpdate(update))
           : ConfigChanges.ofUpdate(parseUpdate(update));
       fabric = new FabricPayload(spec.fabric.channelId, base64(update.toByteArray()), sha256, changes);
       originSignature(proposal.getMetadata().getName(), spec.signer, sent, update);
@@ -218,8 +218,11 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     return bytes;
   }
 
+  /** A channel's current config and the MSPs it defines. */
+  private record Channel(Config config, Map<String, ChannelMsp> msps) {}
+
   /** The channel's current config, when the outgoing proposal names one. */
-  private Optional<Config> channelConfig(FabricConfigUpdate fabric) throws InvalidShareSource {
+  private Optional<Channel> channelConfig(FabricConfigUpdate fabric) throws InvalidShareSource {
     if (fabric.channelConfigRef == null) {
       return Optional.empty();
     }
@@ -227,10 +230,10 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     byte[] raw = context.configMapBytes(fabric.channelConfigRef.name, fabric.channelConfigRef.key,
         "spec.fabric.channelConfigRef");
     ConfigDocument document;
-    Config config;
+    Channel channel;
     try {
       document = ConfigDocument.parse(raw);
-      config = document.config();
+      channel = new Channel(document.config(), ChannelMsps.of(document.config()));
     } catch (IllegalArgumentException e) {
       throw new InvalidShareSource("SourceInvalid", where + " (spec.fabric.channelConfigRef) is not a channel config"
           + " block or config: " + e.getMessage());
@@ -239,7 +242,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
       throw new InvalidShareSource("ChannelMismatch", where + " is the config of channel '" + document.channelId()
           + "' but spec.fabric.channelId is '" + fabric.channelId + "'");
     }
-    return Optional.of(config);
+    return Optional.of(channel);
   }
 
   /** The origin signs too when it names a signer; made once per set of bytes and signer, kept in status. */
@@ -277,7 +280,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
     Long generation = outgoing.getMetadata().getGeneration();
     ByteString update = null;
     String unreadable = null;
-    Config current = null;
+    Channel current = null;
     if (spec.platform == Platform.Fabric && spec.fabric != null) {
       try {
         update = configUpdate(spec.fabric);
@@ -291,7 +294,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
         update = null;
       }
     }
-    Tally tally = count(spec, status, update, unreadable, current == null ? null : ChannelMsps.of(current));
+    Tally tally = count(spec, status, update, unreadable, current == null ? null : current.msps());
     status.approvals = tally.approvals();
     status.approvalsNeeded = tally.needed();
     status.policySatisfied = tally.satisfied();
@@ -301,7 +304,7 @@ public final class ConfigProposalKind implements ShareKind<ConfigProposal, Confi
         tally.satisfied() ? "Met" : tally.possible() ? "WaitingForApprovals" : "CannotBeMet",
         tally.summary() + ": " + approvers, generation, context.clock());
     if (current != null && update != null) {
-      ChannelPolicy channel = channelPolicy(current, spec.fabric.channelId, update, tally.signatures());
+      ChannelPolicy channel = channelPolicy(current.config(), spec.fabric.channelId, update, tally.signatures());
       Conditions.set(status.conditions, "ChannelPolicy", channel.satisfied() ? ConditionStatus.True : ConditionStatus.False,
           channel.satisfied() ? "OrdererChecksPass" : "OrdererChecksFail", channel.message(), generation, context.clock());
     } else {
