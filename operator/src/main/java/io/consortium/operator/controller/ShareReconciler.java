@@ -1,6 +1,7 @@
 package io.consortium.operator.controller;
 
 import io.consortium.operator.api.v1alpha1.Share;
+import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.status.Conditions;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -47,11 +48,21 @@ public abstract class ShareReconciler<R extends Share<?, ?>> implements Reconcil
         : DeleteControl.noFinalizerRemoval().rescheduleAfter(engine.revokeRecheck());
   }
 
+  /**
+   * An incoming share with a decision that has not gone through yet. Read from the copy this
+   * reconcile started with, which predates the DecisionAttached condition the engine may write now
+   * (and a status write brings no new reconcile), so a decision held on its first visit is retried too.
+   */
+  static boolean decisionPending(Share<?, ?> share) {
+    return !share.getSpec().isOutgoing() && share.getSpec().decisionAccepts() != null
+        && (share.getStatus() == null || share.getStatus().phase == null || share.getStatus().phase == SharePhase.Pending);
+  }
+
   @Override
   public UpdateControl<R> reconcile(R share, Context<R> context) {
     engine.reconcile(share);
     UpdateControl<R> control = UpdateControl.noUpdate();
-    if (ShareEngine.awaitsDelivery(share)
+    if (ShareEngine.awaitsDelivery(share) || decisionPending(share)
         || share.getStatus() != null && Conditions.isFalse(share.getStatus().conditions, "DecisionAttached")) {
       // A link-up (or a change of the resource) normally brings us back; this is the safety net, so
       // nothing stays Pending unseen, and a decision held for a missing signer is tried again.

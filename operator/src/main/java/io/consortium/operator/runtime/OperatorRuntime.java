@@ -3,15 +3,18 @@ package io.consortium.operator.runtime;
 import io.consortium.operator.api.Kinds;
 import io.consortium.operator.controller.ConsortiumNodeReconciler;
 import io.consortium.operator.controller.ChaincodeShareReconciler;
+import io.consortium.operator.controller.ConfigProposalReconciler;
 import io.consortium.operator.controller.KeyShareReconciler;
 import io.consortium.operator.controller.NetworkShareReconciler;
 import io.consortium.operator.api.v1alpha1.ChaincodeShare;
+import io.consortium.operator.api.v1alpha1.ConfigProposal;
 import io.consortium.operator.api.v1alpha1.KeyShare;
 import io.consortium.operator.api.v1alpha1.NetworkShare;
 import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.share.ShareRouter;
 import io.consortium.operator.share.kinds.ChaincodeShareKind;
+import io.consortium.operator.share.kinds.ConfigProposalKind;
 import io.consortium.operator.share.kinds.KeyShareKind;
 import io.consortium.operator.share.kinds.NetworkShareKind;
 import io.consortium.operator.status.StatusWriter;
@@ -210,11 +213,14 @@ public final class OperatorRuntime implements AutoCloseable {
         sessions, directory);
     ShareEngine<ChaincodeShare, ?, ?> chaincodeShares = new ShareEngine<>(new ChaincodeShareKind(shareContext),
         shareContext, sessions, directory);
-    sessions.setShareInbox(new ShareRouter(List.of(keyShares, networkShares, chaincodeShares)));
+    ShareEngine<ConfigProposal, ?, ?> proposals = new ShareEngine<>(new ConfigProposalKind(shareContext), shareContext,
+        sessions, directory);
+    sessions.setShareInbox(new ShareRouter(List.of(keyShares, networkShares, chaincodeShares, proposals)));
     operator.register(new KeyShareReconciler(keyShares, namespace, clock), c -> c.settingNamespace(namespace));
     operator.register(new NetworkShareReconciler(networkShares, namespace, clock), c -> c.settingNamespace(namespace));
     operator.register(new ChaincodeShareReconciler(chaincodeShares, namespace, clock),
         c -> c.settingNamespace(namespace));
+    operator.register(new ConfigProposalReconciler(proposals, namespace, clock), c -> c.settingNamespace(namespace));
 
     health = HealthServer.start(settings.healthPort(), this::liveness, this::readiness, registry);
     resources.add(health);

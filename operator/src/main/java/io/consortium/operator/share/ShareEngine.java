@@ -209,6 +209,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         }
         offer(fresh, st, recipient, pairing, offer, revision);
       }
+      kind.recipientsReconciled(fresh, st);
       summarize(fresh, st, generation);
     });
   }

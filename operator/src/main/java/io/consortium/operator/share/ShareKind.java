@@ -72,6 +72,12 @@ public interface ShareKind<R extends Share<S, T>, S extends ShareSpec, T extends
   /** Outgoing: a recipient's decision arrived (and is recorded in {@code recipient}); the kind may count it. */
   default void decisionArrived(R outgoing, T status, RecipientStatus recipient) {}
 
+  /**
+   * Outgoing, inside the status update of every reconcile once each recipient was looked at (a new
+   * revision has reset their decisions by then): the kind may total what the recipients decided.
+   */
+  default void recipientsReconciled(R outgoing, T status) {}
+
   /** A share source (a Secret, a ConfigMap, a payload) that cannot be used, with why. */
   final class InvalidShareSource extends Exception {
     private final String reason;

@@ -73,9 +73,6 @@ class CelRulesTest {
         "{level: Source, definition: {name: basic, version: '1', sequence: 1}}",
         "{definition: {name: basic, version: '1', sequence: 1}}"));
     // ConfigProposal
-    CASES.put("self.platform != 'Fabric' || !has(self.decision) || self.decision != 'Approve' || has(self.signer)",
-        Case.of("{platform: Fabric, decision: Approve, signer: {mspId: Org2MSP, secretName: org2-admin}}",
-            "{platform: Fabric, decision: Approve}"));
     CASES.put("self.rule == 'NOutOf' ? has(self.n) : !has(self.n)", Case.of(
         "{rule: NOutOf, n: 2}",
         "{n: 2}"));

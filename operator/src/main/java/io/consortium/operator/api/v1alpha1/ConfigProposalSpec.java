@@ -15,9 +15,6 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "self.platform == 'Fabric' ? (has(self.fabric) && !has(self.besu)) : (has(self.besu) && !has(self.fabric))",
     message = "a Fabric proposal is described in spec.fabric and a Besu proposal in spec.besu, and only there")
-@ValidationRule(
-    value = "self.platform != 'Fabric' || !has(self.decision) || self.decision != 'Approve' || has(self.signer)",
-    message = "approving a Fabric proposal signs it: set spec.signer to the Secret with your org admin's certificate and key")
 public class ConfigProposalSpec extends ShareSpec {
 
   @Required
@@ -43,8 +40,17 @@ public class ConfigProposalSpec extends ShareSpec {
   @JsonPropertyDescription("Incoming: Approve or Reject. Written by a person, by GitOps, or by the pairing's accept policy.")
   public ProposalDecision decision;
 
-  @JsonPropertyDescription("Incoming, Fabric: the local admin identity that signs on Approve. Its key never leaves this cluster.")
+  // No CEL rule ties Approve to a signer: an approval without one (for example from an Auto accept
+  // policy) is held by the operator with DecisionAttached=False until spec.signer is set.
+  @JsonPropertyDescription("Fabric: the local admin identity that signs. Incoming: signs on Approve (an Approve without it"
+      + " is held until it is set). Outgoing: signs for the proposing organization, whose approval then counts."
+      + " Its key never leaves this cluster.")
   public ProposalSigner signer;
+
+  @JsonPropertyDescription("Incoming, Besu: the HTTP JSON-RPC URL of this organization's own validator (QBFT in its"
+      + " --rpc-http-api). With it, Approve casts the vote there (qbft_proposeValidatorVote) and is held while the node"
+      + " refuses; without it each organization votes by hand (consortium-operator besu vote propose).")
+  public String validatorRpcUrl;
 
   @Override
   public Boolean decisionAccepts() {

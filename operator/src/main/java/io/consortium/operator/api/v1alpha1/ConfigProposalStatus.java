@@ -2,6 +2,7 @@ package io.consortium.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.consortium.operator.api.v1alpha1.spec.DecisionResult;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ConfigProposalStatus extends ShareStatus {
@@ -18,6 +19,17 @@ public class ConfigProposalStatus extends ShareStatus {
   @JsonPropertyDescription("Outgoing: true once the policy is met.")
   public Boolean policySatisfied;
 
-  @JsonPropertyDescription("Outgoing: when the change was submitted (RFC 3339).")
+  @JsonPropertyDescription("Outgoing: when the change was submitted (RFC 3339). The operator reaches no orderer, so it"
+      + " never submits a Fabric update itself: the signed envelope waits in envelopeConfigMap.")
   public String submittedAt;
+
+  @JsonPropertyDescription("Fabric: SHA-256 (hex) of the ConfigUpdate bytes every organization signs.")
+  public String configUpdateSha256;
+
+  @JsonPropertyDescription("Outgoing, Fabric: the proposing organization's own signature, made with spec.signer.")
+  public DecisionResult originSignature;
+
+  @JsonPropertyDescription("Outgoing, Fabric: once the policy is met, the ConfigMap with the signed CONFIG_UPDATE envelope"
+      + " to submit with peer channel update.")
+  public String envelopeConfigMap;
 }

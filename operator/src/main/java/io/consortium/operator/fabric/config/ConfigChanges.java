@@ -33,6 +33,54 @@ public final class ConfigChanges {
     return out;
   }
 
+  /**
+   * What an update writes, read from the update alone, for an approver who has not the channel's
+   * current config at hand: the elements its write set changes (a version the read set does not
+   * hold) with their new content. Old values, and what a rewritten group drops, need the current
+   * config ({@link #describe}).
+   */
+  public static List<String> ofUpdate(ConfigUpdate update) {
+    List<String> out = new ArrayList<>();
+    delta("", OpaqueFields.GroupKind.CHANNEL, update.hasReadSet() ? update.getReadSet() : null, update.getWriteSet(), out);
+    if (out.isEmpty()) {
+      out.add("no change: the write set only repeats the read set");
+    }
+    return out;
+  }
+
+  private static void delta(String path, OpaqueFields.GroupKind kind, ConfigGroup read, ConfigGroup write, List<String> out) {
+    String where = path.isEmpty() ? "Channel" : path;
+    if (read == null && write.getVersion() == 0) {
+      out.add("add group " + where + contents(write));
+      for (var e : write.getGroupsMap().entrySet()) {
+        delta(join(path, e.getKey()), OpaqueFields.subGroup(kind, e.getKey()), null, e.getValue(), out);
+      }
+      return;
+    }
+    if (read == null || read.getVersion() != write.getVersion()) {
+      out.add("rewrite group " + where + " at version " + write.getVersion() + contents(write)
+          + " (its members or mod_policy change)");
+    }
+    for (var e : write.getValuesMap().entrySet()) {
+      ConfigValue before = read == null ? null : read.getValuesMap().get(e.getKey());
+      if (before == null || before.getVersion() != e.getValue().getVersion()) {
+        out.add((e.getValue().getVersion() == 0 ? "add value " : "set value ") + join(path, e.getKey()) + " at version "
+            + e.getValue().getVersion() + ": " + summary(valueTree(kind, e.getKey(), e.getValue().getValue())));
+      }
+    }
+    for (var e : write.getPoliciesMap().entrySet()) {
+      ConfigPolicy before = read == null ? null : read.getPoliciesMap().get(e.getKey());
+      if (before == null || before.getVersion() != e.getValue().getVersion()) {
+        out.add((e.getValue().getVersion() == 0 ? "add policy " : "set policy ") + join(path, e.getKey()) + " at version "
+            + e.getValue().getVersion() + ": " + PolicyText.of(e.getValue().getPolicy()));
+      }
+    }
+    for (var e : write.getGroupsMap().entrySet()) {
+      delta(join(path, e.getKey()), OpaqueFields.subGroup(kind, e.getKey()),
+          read == null ? null : read.getGroupsMap().get(e.getKey()), e.getValue(), out);
+    }
+  }
+
   private static void group(String path, OpaqueFields.GroupKind kind, ConfigGroup current, ConfigGroup write, List<String> out) {
     String where = path.isEmpty() ? "Channel" : path;
     if (current == null) {

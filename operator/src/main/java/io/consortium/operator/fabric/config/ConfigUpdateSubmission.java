@@ -21,6 +21,24 @@ public final class ConfigUpdateSubmission {
   private ConfigUpdateSubmission() {}
 
   public static Envelope envelope(ConfigUpdateEnvelope update, MspSigner submitter, Instant now) {
+    Payload payload = payload(update, submitter, now);
+    ByteString payloadBytes = payload.toByteString();
+    return Envelope.newBuilder()
+        .setPayload(payloadBytes)
+        .setSignature(ByteString.copyFrom(submitter.sign(payloadBytes.toByteArray())))
+        .build();
+  }
+
+  /**
+   * The same envelope with no submitter: what {@code peer channel update -f} takes, since it adds the
+   * submitting admin's ConfigSignature and signs the envelope itself (fabric
+   * internal/peer/channel/create.go, sanityCheckAndSignConfigTx).
+   */
+  public static Envelope unsigned(ConfigUpdateEnvelope update, Instant now) {
+    return Envelope.newBuilder().setPayload(payload(update, null, now).toByteString()).build();
+  }
+
+  private static Payload payload(ConfigUpdateEnvelope update, MspSigner submitter, Instant now) {
     ConfigUpdate configUpdate = ConfigDocument.parse(ConfigUpdate.parser(), update.getConfigUpdate(), "config update");
     if (configUpdate.getChannelId().isEmpty()) {
       throw new IllegalArgumentException("the config update names no channel");
@@ -30,16 +48,10 @@ public final class ConfigUpdateSubmission {
         .setChannelId(configUpdate.getChannelId())
         .setTimestamp(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
         .build();
-    Payload payload = Payload.newBuilder()
-        .setHeader(Header.newBuilder()
-            .setChannelHeader(channelHeader.toByteString())
-            .setSignatureHeader(submitter.newSignatureHeader().toByteString()))
-        .setData(update.toByteString())
-        .build();
-    ByteString payloadBytes = payload.toByteString();
-    return Envelope.newBuilder()
-        .setPayload(payloadBytes)
-        .setSignature(ByteString.copyFrom(submitter.sign(payloadBytes.toByteArray())))
-        .build();
+    Header.Builder header = Header.newBuilder().setChannelHeader(channelHeader.toByteString());
+    if (submitter != null) {
+      header.setSignatureHeader(submitter.newSignatureHeader().toByteString());
+    }
+    return Payload.newBuilder().setHeader(header).setData(update.toByteString()).build();
   }
 }

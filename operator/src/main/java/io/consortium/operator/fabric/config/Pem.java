@@ -96,7 +96,8 @@ public final class Pem {
     return sb.toString().replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8);
   }
 
-  static String sha256Hex(byte[] bytes) {
+  /** Lowercase hex SHA-256, as Fabric names bytes (config updates, certificates). */
+  public static String sha256Hex(byte[] bytes) {
     try {
       return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (java.security.NoSuchAlgorithmException e) {

@@ -45,6 +45,35 @@ public record SignatureCheck(String mspId, String subject, X509Certificate certi
    */
   public static SignatureCheck of(ConfigSignature signature, ByteString configUpdate, Map<String, ChannelMsp> msps,
       boolean requireAdmin) {
+    SignatureCheck signed = signed(signature, configUpdate);
+    if (!signed.valid()) {
+      return signed;
+    }
+    String mspId = signed.mspId();
+    X509Certificate certificate = signed.certificate();
+    String subject = signed.subject();
+    ChannelMsp msp = msps.get(mspId);
+    if (msp == null) {
+      return new SignatureCheck(mspId, subject, certificate, "MSP " + mspId + " is not defined in the channel config");
+    }
+    String invalid = msp.validate(certificate);
+    if (invalid != null) {
+      return new SignatureCheck(mspId, subject, certificate, invalid);
+    }
+    if (requireAdmin && !msp.hasRole(certificate, MSPRole.MSPRoleType.ADMIN)) {
+      return new SignatureCheck(mspId, subject, certificate,
+          "the signer is not an admin of " + mspId + (msp.nodeOusEnabled()
+              ? " (neither OU admin nor in its admin certificates)" : " (not in its admin certificates)"));
+    }
+    return new SignatureCheck(mspId, subject, certificate, null);
+  }
+
+  /**
+   * The checks that need no channel config: the header names a certificate with an EC key, and the
+   * signature is low-S DER ECDSA over signature_header || config_update by that key. Whether the
+   * certificate belongs to its MSP, and in which role, needs the channel's MSPs ({@link #of}).
+   */
+  public static SignatureCheck signed(ConfigSignature signature, ByteString configUpdate) {
     SignatureHeader header;
     SerializedIdentity creator;
     try {
@@ -76,19 +105,6 @@ public record SignatureCheck(String mspId, String subject, X509Certificate certi
     if (!MspSigner.EcSignatures.verify(key, signed, der)) {
       return new SignatureCheck(mspId, subject, certificate,
           "the signature does not match the signature header and config update bytes");
-    }
-    ChannelMsp msp = msps.get(mspId);
-    if (msp == null) {
-      return new SignatureCheck(mspId, subject, certificate, "MSP " + mspId + " is not defined in the channel config");
-    }
-    String invalid = msp.validate(certificate);
-    if (invalid != null) {
-      return new SignatureCheck(mspId, subject, certificate, invalid);
-    }
-    if (requireAdmin && !msp.hasRole(certificate, MSPRole.MSPRoleType.ADMIN)) {
-      return new SignatureCheck(mspId, subject, certificate,
-          "the signer is not an admin of " + mspId + (msp.nodeOusEnabled()
-              ? " (neither OU admin nor in its admin certificates)" : " (not in its admin certificates)"));
     }
     return new SignatureCheck(mspId, subject, certificate, null);
   }

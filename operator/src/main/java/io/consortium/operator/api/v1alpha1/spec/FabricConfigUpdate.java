@@ -17,6 +17,16 @@ public class FabricConfigUpdate {
   @JsonPropertyDescription("Outgoing: the ConfigUpdate protobuf in a ConfigMap's binaryData, marshalled once and signed as is.")
   public ConfigMapKeyRef configUpdateRef;
 
+  @JsonPropertyDescription("Outgoing, optional: the channel's current config (a config block as peer channel fetch config"
+      + " writes it, or a Config) in a ConfigMap. With it the origin also checks that each signer is an admin of an MSP of"
+      + " the channel, lists the changes old -> new, and shows whether the orderer's policy checks pass (condition"
+      + " ChannelPolicy).")
+  public ConfigMapKeyRef channelConfigRef;
+
+  @JsonPropertyDescription("Incoming: the ConfigUpdate bytes received (base64), exactly as the origin marshalled them;"
+      + " Approve signs these bytes once their SHA-256 matches configUpdateSha256. Written by the operator.")
+  public String configUpdate;
+
   @JsonPropertyDescription("Incoming: SHA-256 (hex) of the ConfigUpdate bytes received.")
   public String configUpdateSha256;
 
