@@ -51,6 +51,24 @@ public final class RunCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   long frameLimit;
 
+  @Option(names = "--cert-validity", defaultValue = "${env:CONSORTIUM_CERT_VALIDITY:-8760h}",
+      converter = DurationConverter.class,
+      description = "How long a new or renewed instance certificate is valid (env CONSORTIUM_CERT_VALIDITY)."
+          + " Default: ${DEFAULT-VALUE}.")
+  Duration certValidity;
+
+  @Option(names = "--cert-renew-before", defaultValue = "${env:CONSORTIUM_CERT_RENEW_BEFORE:-720h}",
+      converter = DurationConverter.class,
+      description = "Renew the instance certificate, over the same key, this long before it expires; links stay up"
+          + " (env CONSORTIUM_CERT_RENEW_BEFORE). Default: ${DEFAULT-VALUE}.")
+  Duration certRenewBefore;
+
+  @Option(names = "--key-rollover-grace", defaultValue = "${env:CONSORTIUM_KEY_ROLLOVER_GRACE:-168h}",
+      converter = DurationConverter.class,
+      description = "After a key rollover, keep the old key for peers that have not followed yet, at most this long"
+          + " (env CONSORTIUM_KEY_ROLLOVER_GRACE). Default: ${DEFAULT-VALUE}.")
+  Duration keyRolloverGrace;
+
   @Option(names = "--health-port", defaultValue = "${env:CONSORTIUM_HEALTH_PORT:-8080}",
       description = "Port of /healthz, /readyz and /metrics (env CONSORTIUM_HEALTH_PORT); 0 picks a free one."
           + " Default: ${DEFAULT-VALUE}.")
@@ -93,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
     OperatorSettings settings = new OperatorSettings(
         namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit,
         healthPort, identitySecret, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-        kubeconfigOut);
+        kubeconfigOut, certValidity, certRenewBefore, keyRolloverGrace);
     settings.validate();
     OperatorRuntime runtime = OperatorRuntime.start(settings, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));

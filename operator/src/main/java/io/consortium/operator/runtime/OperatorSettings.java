@@ -2,6 +2,7 @@ package io.consortium.operator.runtime;
 
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 
 /** Everything {@code run} was told, checked once before anything starts. */
@@ -20,7 +21,35 @@ public record OperatorSettings(
     Path kubeconfig,
     boolean embedded,
     int embeddedPort,
-    Path kubeconfigOut) {
+    Path kubeconfigOut,
+    Duration certValidity,
+    Duration certRenewBefore,
+    Duration keyRolloverGrace) {
+
+  /** A new instance certificate is valid this long (one year). */
+  public static final Duration DEFAULT_CERT_VALIDITY = Duration.ofDays(365);
+  /** Renewed this long before it expires (30 days). */
+  public static final Duration DEFAULT_CERT_RENEW_BEFORE = Duration.ofDays(30);
+  /** A rolled key's old pin is retired at the latest this long after the rollover (7 days). */
+  public static final Duration DEFAULT_KEY_ROLLOVER_GRACE = Duration.ofDays(7);
+
+  /** The settings with the identity's default lifetimes. */
+  public OperatorSettings(String namespace, String instanceName, String meshBindAddress, int meshPort,
+      String externalUrl, long maxShareSize, long frameLimit, int healthPort, String identitySecretName,
+      boolean leaderElection, String leaseName, Path kubeconfig, boolean embedded, int embeddedPort,
+      Path kubeconfigOut) {
+    this(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit, healthPort,
+        identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort, kubeconfigOut,
+        DEFAULT_CERT_VALIDITY, DEFAULT_CERT_RENEW_BEFORE, DEFAULT_KEY_ROLLOVER_GRACE);
+  }
+
+  /** The same settings with other certificate and key lifetimes. */
+  public OperatorSettings withIdentityLifetimes(Duration certValidity, Duration certRenewBefore,
+      Duration keyRolloverGrace) {
+    return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
+        frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
+        kubeconfigOut, certValidity, certRenewBefore, keyRolloverGrace);
+  }
 
   /** Refuses settings that cannot work, with a message that names the flag. */
   public void validate() {
@@ -49,6 +78,16 @@ public record OperatorSettings(
     }
     if (kubeconfigOut != null && !embedded) {
       throw new IllegalArgumentException("--kubeconfig-out only goes with --embedded");
+    }
+    if (certValidity.compareTo(Duration.ofMinutes(1)) < 0) {
+      throw new IllegalArgumentException("--cert-validity must be at least 1m, got " + certValidity);
+    }
+    if (certRenewBefore.isNegative() || certRenewBefore.isZero() || certRenewBefore.compareTo(certValidity) >= 0) {
+      throw new IllegalArgumentException("--cert-renew-before must be positive and shorter than --cert-validity ("
+          + certValidity + "), got " + certRenewBefore);
+    }
+    if (keyRolloverGrace.isNegative() || keyRolloverGrace.isZero()) {
+      throw new IllegalArgumentException("--key-rollover-grace must be positive, got " + keyRolloverGrace);
     }
     if (namespace != null && !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
       throw new IllegalArgumentException("--namespace '" + namespace + "' is not a valid namespace name");
