@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * PeerPairing: the inviter writes a signed invitation into a Secret and answers redemptions on its
@@ -68,7 +69,8 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   static final Duration LAST_SEEN_INTERVAL = Duration.ofMinutes(1);
 
   private final KubernetesClient client;
-  private final InstanceIdentity identity;
+  /** The identity in use now: it changes when the instance key is rolled. */
+  private final Supplier<InstanceIdentity> identity;
   private final String instanceName;
   private final String externalUrl;
   private final PairingDirectory directory;
@@ -77,7 +79,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   private final Clock clock;
   private final SimpleInboundEventSource<PeerPairing> linkEvents = new SimpleInboundEventSource<>("link-events");
 
-  public PeerPairingReconciler(KubernetesClient client, InstanceIdentity identity, String instanceName,
+  public PeerPairingReconciler(KubernetesClient client, Supplier<InstanceIdentity> identity, String instanceName,
       String externalUrl, PairingDirectory directory, PeerSessions sessions, EventRecorder events, Clock clock) {
     this.client = client;
     this.identity = identity;
@@ -106,7 +108,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     PairingState state = PairingDirectory.state(pairing);
     List<Runnable> afterWrite = new ArrayList<>();
     PeerPairingStatus written = directory.update(name, status -> {
-      status.localInstanceId = identity.instanceId();
+      status.localInstanceId = identity.get().instanceId();
       status.observedGeneration = generation;
       if (pairing.getSpec().invite != null) {
         status.role = PairingRole.Inviter;
@@ -212,9 +214,10 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     Flow flow = request.flow == null ? Flow.Bidirectional : request.flow;
     int maxRedemptions = request.maxRedemptions == null ? 1 : request.maxRedemptions;
     String url = request.externalUrl != null ? request.externalUrl : externalUrl;
-    Invitation invitation = new Invitation(identity.instanceId(), instanceName, url,
-        identity.certificateThumbprint(), UUID.randomUUID().toString(), now, now.plus(lifetime), flow, maxRedemptions);
-    String jws = Invitations.issue(identity, invitation);
+    InstanceIdentity inviter = identity.get();
+    Invitation invitation = new Invitation(inviter.instanceId(), instanceName, url,
+        inviter.certificateThumbprint(), UUID.randomUUID().toString(), now, now.plus(lifetime), flow, maxRedemptions);
+    String jws = Invitations.issue(inviter, invitation);
     Secret secret = new SecretBuilder()
         .withNewMetadata()
         .withName(secretName)
@@ -300,7 +303,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
       fail(pairing, status, "InvitationInvalid", "Secret " + ref.name + " key '" + key + "' is not base64", generation);
       return null;
     }
-    if (invitation.issuer().equals(identity.instanceId())) {
+    if (invitation.issuer().equals(identity.get().instanceId())) {
       fail(pairing, status, "InvitationInvalid", "the invitation was issued by this very instance", generation);
       return null;
     }

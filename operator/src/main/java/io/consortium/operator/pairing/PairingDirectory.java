@@ -35,13 +35,21 @@ public final class PairingDirectory {
     return Optional.ofNullable(client.resources(PeerPairing.class).inNamespace(namespace).withName(name).get());
   }
 
-  /** The pairing that pins this peer key, if any (a revoked one included: the peer must be told). */
+  /**
+   * The pairing that pins this peer key, if any (a revoked one included: the peer must be told); a
+   * peer's previous key counts during its key rollover, until it links with the new one.
+   */
   public Optional<PeerPairing> byPeer(String instanceId) {
     return all().stream()
         .filter(p -> p.getStatus() != null && p.getStatus().peer != null
-            && instanceId.equals(p.getStatus().peer.instanceId))
+            && (instanceId.equals(p.getStatus().peer.instanceId)
+                || instanceId.equals(p.getStatus().peer.previousInstanceId) && stillAccepted(p.getStatus().peer)))
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null || state(p) != PairingState.Revoked)
         .findFirst();
+  }
+
+  private static boolean stillAccepted(io.consortium.operator.api.v1alpha1.spec.PeerIdentity peer) {
+    return peer.previousPinRetiresAt == null || java.time.Instant.now().isBefore(java.time.Instant.parse(peer.previousPinRetiresAt));
   }
 
   /** The inviting pairing that issued this invitation, if it still exists. */

@@ -82,10 +82,11 @@ public record OperatorSettings(
     if (certValidity.compareTo(Duration.ofMinutes(1)) < 0) {
       throw new IllegalArgumentException("--cert-validity must be at least 1m, got " + certValidity);
     }
-    if (certRenewBefore.isNegative() || certRenewBefore.isZero() || certRenewBefore.compareTo(certValidity) >= 0) {
-      throw new IllegalArgumentException("--cert-renew-before must be positive and shorter than --cert-validity ("
-          + certValidity + "), got " + certRenewBefore);
+    if (certRenewBefore.isNegative() || certRenewBefore.isZero()) {
+      throw new IllegalArgumentException("--cert-renew-before must be positive, got " + certRenewBefore);
     }
+    // The same rule the renewal applies; refused here with the flag names, before anything starts.
+    new io.consortium.operator.identity.CertificateRenewal(certValidity, certRenewBefore);
     if (keyRolloverGrace.isNegative() || keyRolloverGrace.isZero()) {
       throw new IllegalArgumentException("--key-rollover-grace must be positive, got " + keyRolloverGrace);
     }
