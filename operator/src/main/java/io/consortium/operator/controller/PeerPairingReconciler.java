@@ -61,6 +61,8 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   public static final String INVITATION_KEY = "invitation";
   /** Annotation on the invitation Secret: the pairing generation it was issued for. */
   static final String ISSUED_FOR_GENERATION = "consortium.io/issued-for-generation";
+  /** Annotation on the invitation Secret: the instance ID (key) that signed it. */
+  static final String ISSUED_BY = "consortium.io/issued-by";
 
   public static final String CONDITION_INVITATION = "InvitationValid";
   public static final String CONDITION_CONNECTED = "Connected";
@@ -194,7 +196,9 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     Secret existing = client.secrets().inNamespace(namespace).withName(secretName).get();
     boolean current = existing != null && status.invitation != null
         && Objects.equals(String.valueOf(generation), annotation(existing, ISSUED_FOR_GENERATION))
-        && existing.getData() != null && existing.getData().containsKey(INVITATION_KEY);
+        && existing.getData() != null && existing.getData().containsKey(INVITATION_KEY)
+        // An invitation signed by a key since retired would pin a key nobody holds: issue it again.
+        && (annotation(existing, ISSUED_BY) == null || identity.get().instanceId().equals(annotation(existing, ISSUED_BY)));
     if (current) {
       return true;
     }
@@ -226,6 +230,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
         .addToLabels("consortium.io/pairing", pairing.getMetadata().getName())
         .addToAnnotations(ISSUED_FOR_GENERATION, String.valueOf(generation))
         .addToAnnotations("consortium.io/invitation-id", invitation.id())
+        .addToAnnotations(ISSUED_BY, invitation.issuer())
         .addToAnnotations("consortium.io/expires-at", invitation.expiresAt().toString())
         .withOwnerReferences(Owners.reference(pairing))
         .endMetadata()

@@ -1043,6 +1043,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         s.keyRollover = null;
         s.localInstanceId = now;
       });
+      // An unredeemed invitation signed by the old key is issued again by the reconciler.
+      changed.accept(pairing.getMetadata().getName());
     }
   }
 

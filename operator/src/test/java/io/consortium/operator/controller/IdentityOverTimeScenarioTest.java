@@ -11,6 +11,8 @@ import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.identity.IdentityStore;
 import io.consortium.operator.identity.InstanceIdentity;
+import io.consortium.operator.identity.InvitationException;
+import io.consortium.operator.identity.Invitations;
 import io.consortium.operator.identity.KeyRollovers;
 import io.consortium.operator.identity.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
@@ -149,12 +151,19 @@ class IdentityOverTimeScenarioTest {
         Org org2 = Org.cluster("org2", workdir).startOperator();
         Org org3 = Org.cluster("org3", workdir).startOperator()) {
       pairAll(org1, org2, org3);
+      String unredeemed = invite(org1, "org4");
       org3.stopOperator();
 
       rollKey(org1);
       String newId = awaitRollover(org1);
       Org.await("org1 to retire its old key when the grace period is over", Pairings.WAIT,
           () -> org1.operator().identity().instanceId().equals(newId));
+      Org.await("org1 to issue its unredeemed invitation again with the new key", Pairings.WAIT, () -> {
+        PeerPairing p = pairing(org1, "org4");
+        return p.getStatus().invitation != null && !p.getStatus().invitation.id.equals(issuedInvitationId(unredeemed));
+      });
+      assertThat(issuer(Pairings.invitation(org1, pairing(org1, "org4").getStatus().invitation.secretName)))
+          .isEqualTo(newId);
 
       org3.startOperator();
 
@@ -237,6 +246,22 @@ class IdentityOverTimeScenarioTest {
     Org.await(org.name() + " to refuse the rollover (" + messagePart + ")", Pairings.WAIT,
         () -> condition(org, "org2", "FramesAccepted")
             .filter(c -> "InvalidRollover".equals(c.reason) && c.message.contains(messagePart)).isPresent());
+  }
+
+  private static String issuedInvitationId(String jws) {
+    try {
+      return Invitations.verify(jws, java.time.Clock.systemUTC()).id();
+    } catch (InvitationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String issuer(String jws) {
+    try {
+      return Invitations.verify(jws, java.time.Clock.systemUTC()).issuer();
+    } catch (InvitationException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static String pinOf(Org org, String pairing) {
