@@ -894,6 +894,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
 
   /** The LinkFailure reason a dialler gives when the peer rolled the pinned key away while it was offline. */
   public static final String PIN_ROLLED_WHILE_OFFLINE = "PinRolledWhileOffline";
+  /** Condition on the roller's pairing of a peer that did not follow its new key in time. */
+  public static final String PEER_FOLLOWS_KEY = "PeerFollowsKey";
 
   private final MeterRegistry metrics;
   private final Map<String, java.util.concurrent.atomic.AtomicLong> peerCertificateExpiry = new ConcurrentHashMap<>();
@@ -1039,10 +1041,24 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       }
     }
     for (PeerPairing pairing : directory.all()) {
+      var before = pairing.getStatus();
+      boolean missed = before != null && before.peer != null && PairingDirectory.state(pairing) != PairingState.Revoked
+          && before.phase != PairingPhase.PeerRevoked
+          && (before.keyRollover == null || before.keyRollover.acknowledgedAt == null);
+      String message = (before == null || before.peer == null ? "the peer" : before.peer.name)
+          + " did not acknowledge key " + now + " before the old key was retired: it shows PinRolledWhileOffline"
+          + " when it comes back; delete this pairing on both sides and pair again with a new invitation";
       directory.update(pairing.getMetadata().getName(), s -> {
         s.keyRollover = null;
         s.localInstanceId = now;
+        if (missed) {
+          Conditions.set(s.conditions, PEER_FOLLOWS_KEY, ConditionStatus.False, "PeerMissedKeyRollover", message,
+              s.observedGeneration, clock);
+        }
       });
+      if (missed) {
+        events.record(pairing, EventRecorder.Type.Warning, "PeerMissedKeyRollover", message);
+      }
       // An unredeemed invitation signed by the old key is issued again by the reconciler.
       changed.accept(pairing.getMetadata().getName());
     }

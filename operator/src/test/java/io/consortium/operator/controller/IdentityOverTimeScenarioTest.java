@@ -164,6 +164,10 @@ class IdentityOverTimeScenarioTest {
       assertThat(issuer(Pairings.invitation(org1, pairing(org1, "org4").getStatus().invitation.secretName)))
           .isEqualTo(newId);
 
+      Org.await("org1 to show that org3 missed the rollover", Pairings.WAIT,
+          () -> condition(org1, "org3", "PeerFollowsKey").filter(c -> "PeerMissedKeyRollover".equals(c.reason)).isPresent());
+      assertThat(condition(org1, "org2", "PeerFollowsKey")).as("org2 followed in time").isEmpty();
+
       org3.startOperator();
 
       awaitPhase(org3, "org1", PairingPhase.Failed);
