@@ -220,6 +220,30 @@ class IdentityOverTimeScenarioTest {
     }
   }
 
+  @Test
+  void a_standby_replica_that_takes_over_uses_the_key_its_leader_rolled_to() {
+    try (Org org1 = Org.cluster("org1", workdir).startOperator();
+        Org org2 = Org.cluster("org2", workdir).startOperator()) {
+      accept(org2, "org1", invite(org1, "org2"));
+      awaitPhase(org1, "org2", PairingPhase.Connected);
+      try (var standby = org1.startStandby()) {
+        String oldId = org1.operator().identity().instanceId();
+
+        rollKey(org1);
+        String newId = awaitRollover(org1);
+        Org.await("org1's leader to retire the old key once org2 follows", Pairings.WAIT,
+            () -> org1.operator().identity().instanceId().equals(newId));
+        assertThat(standby.identity().instanceId()).as("a standby does not act on the identity").isEqualTo(oldId);
+
+        org1.stopOperator();
+
+        Org.await("the standby, now leading, to take the rolled key from the identity Secret", Pairings.WAIT,
+            () -> standby.identity().instanceId().equals(newId));
+        assertThat(standby.localIdentity().rollover()).isEmpty();
+      }
+    }
+  }
+
   // ---- what the people and the scenario do -----------------------------------------------------
 
   private static void pairAll(Org org1, Org org2, Org org3) {
