@@ -19,7 +19,6 @@ import io.consortium.operator.identity.LocalIdentity;
 import io.consortium.operator.mesh.protocol.messages.CertificateUpdate;
 import io.consortium.operator.mesh.protocol.messages.KeyRollover;
 import io.consortium.operator.mesh.protocol.messages.KeyRolloverAck;
-import io.consortium.operator.identity.CertificateRenewal;
 import io.consortium.operator.identity.Invitation;
 import io.consortium.operator.identity.InvitationException;
 import io.consortium.operator.identity.Invitations;
@@ -136,11 +135,19 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         .description("Frames dropped because their (epoch, seq) was not newer than the last accepted").register(metrics);
     this.framesRefused = Counter.builder("consortium_link_frames_refused_total")
         .description("Frames refused: bad signature, wrong sender, malformed, unknown type").register(metrics);
-    this.metrics = metrics;
+    this.linkIdentity = new LinkIdentity(identity, directory, events, clock, metrics, instanceName, changed,
+        () -> byPairing.values().stream().filter(s -> s.established).toList(), byLink::values);
   }
 
+  /** Renewal and rollover as the link sees them. */
+  public LinkIdentity linkIdentity() {
+    return linkIdentity;
+  }
+
+  private final LinkIdentity linkIdentity;
+
   /** One session: a link, whose it is, and both directions' sequence state. */
-  private final class Session {
+  private final class Session implements LinkIdentity.Link {
     final LinkConnection link;
     /** The key this side made the link with: it signs every frame of the session, even after a rollover. */
     final InstanceIdentity local = identity.get();
@@ -162,7 +169,33 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       this.link = link;
     }
 
-    void send(Record body) {
+    @Override
+    public String pairing() {
+      return pairing;
+    }
+
+    @Override
+    public LinkConnection connection() {
+      return link;
+    }
+
+    @Override
+    public InstanceIdentity local() {
+      return local;
+    }
+
+    @Override
+    public boolean established() {
+      return established;
+    }
+
+    @Override
+    public void later(Runnable task) {
+      inbox.execute(task);
+    }
+
+    @Override
+    public void send(Record body) {
       SequenceNumber position = sending.next();
       Envelope envelope = Messages.envelope(body, local.instanceId(), link.peerInstanceId(), position, clock);
       link.sendText(EnvelopeCodec.sign(envelope, local));
@@ -231,8 +264,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private final class Dialer {
     final String pairing;
     final URI url;
-    /** The pinned key; moved when the peer rolls its key. */
-    volatile String pin;
+    final String pin;
     /** Sent to open the first session; null once the invitation was redeemed, then HELLO opens. */
     volatile Redeem redeem;
     final Backoff backoff = new Backoff(new Random());
@@ -249,12 +281,12 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       if (stopped || closed) {
         return;
       }
-      transport.dial(url, acceptedPins(pairing, pin), PeerSessions.this).whenComplete((link, failure) -> {
+      transport.dial(url, linkIdentity.acceptedPins(pairing, pin), PeerSessions.this).whenComplete((link, failure) -> {
         if (failure != null) {
           Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
               ? failure.getCause() : failure;
           String reason = cause instanceof LinkFailure lf ? lf.reason() : "PeerUnreachable";
-          if (PIN_ROLLED_WHILE_OFFLINE.equals(reason)) {
+          if (LinkIdentity.PIN_ROLLED_WHILE_OFFLINE.equals(reason)) {
             // Retrying cannot help: the pinned key is retired, only a new invitation pairs again.
             dialers.remove(pairing, this);
             markDown(pairing, reason, cause.getMessage(), true);
@@ -413,7 +445,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     try {
       signed = EnvelopeCodec.open(text, link.peerCertificate().getPublicKey(), session.local.instanceId(), frameLimit);
     } catch (ProtocolException refused) {
-      ProtocolException e = forgedRollover(session, text, refused);
+      ProtocolException e = linkIdentity.forgedRollover(session, text, refused);
       framesRefused.increment();
       LOG.warn("Refused a frame from {}: {}", link, e.getMessage());
       refuse(session, e);
@@ -463,9 +495,9 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       case SHARE_ACK -> withShares(inbox -> inbox.acknowledged(session.pairing, Messages.body(envelope, ShareAck.class)));
       case SHARE_DECISION -> withShares(inbox -> inbox.decided(session.pairing, Messages.body(envelope, ShareDecision.class)));
       case SHARE_REVOKE -> withShares(inbox -> inbox.revoked(session.pairing, Messages.body(envelope, ShareRevoke.class)));
-      case CERTIFICATE_UPDATE -> onCertificateUpdate(session, Messages.body(envelope, CertificateUpdate.class));
-      case KEY_ROLLOVER -> onKeyRollover(session, Messages.body(envelope, KeyRollover.class));
-      case KEY_ROLLOVER_ACK -> onKeyRolloverAck(session, Messages.body(envelope, KeyRolloverAck.class));
+      case CERTIFICATE_UPDATE -> linkIdentity.onCertificateUpdate(session, Messages.body(envelope, CertificateUpdate.class));
+      case KEY_ROLLOVER -> linkIdentity.onKeyRollover(session, Messages.body(envelope, KeyRollover.class));
+      case KEY_ROLLOVER_ACK -> linkIdentity.onKeyRolloverAck(session, Messages.body(envelope, KeyRolloverAck.class));
       default -> LOG.debug("{} from {} is not handled by this version", type, session.pairing);
     }
   }
@@ -490,7 +522,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   }
 
   private Hello hello(Session session) {
-    return new Hello(instanceName, session.local.instanceId(), certificateOf(session).certificateThumbprint(), session.sending.epoch(),
+    return new Hello(instanceName, session.local.instanceId(), linkIdentity.certificateOf(session).certificateThumbprint(),
+        session.sending.epoch(),
         List.of(EnvelopeCodec.VERSION));
   }
 
@@ -695,13 +728,13 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       if (peerEpoch != null) {
         s.peerEpoch = peerEpoch;
       }
-      identityOnConnect(s, session);
+      linkIdentity.onConnect(s, session);
       session.role = s.role;
       session.flow = s.flow;
     });
     LOG.info("Pairing {} connected to {}", pairing, session.link);
     changed.accept(pairing);
-    sendIdentity(session);
+    linkIdentity.sendOnConnect(session);
     sendNodes(session);
     ShareInbox inbox = shares;
     if (inbox != null) {
@@ -888,283 +921,6 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   /** The PEM of this instance's certificate, for a REDEEM. */
   public String certificatePem() {
     return Pem.certificate(identity.get().certificate());
-  }
-
-  // ---- identity over time: certificate renewal and key rollover ---------------------------------
-
-  /** The LinkFailure reason a dialler gives when the peer rolled the pinned key away while it was offline. */
-  public static final String PIN_ROLLED_WHILE_OFFLINE = "PinRolledWhileOffline";
-  /** Condition on the roller's pairing of a peer that did not follow its new key in time. */
-  public static final String PEER_FOLLOWS_KEY = "PeerFollowsKey";
-
-  private final MeterRegistry metrics;
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> peerCertificateExpiry = new ConcurrentHashMap<>();
-  private volatile CertificateRenewal renewal = new CertificateRenewal(
-      java.time.Duration.ofDays(365), java.time.Duration.ofDays(30));
-  private volatile Runnable peerFollowedRollover = () -> { };
-
-  /** How this instance renews its certificate (for the renewal time peers and status are shown). */
-  public void setRenewal(CertificateRenewal renewal) {
-    this.renewal = renewal;
-  }
-
-  /** Called when a peer acknowledged this instance's new key: the old one may be retired now. */
-  public void onPeerFollowedRollover(Runnable listener) {
-    this.peerFollowedRollover = listener;
-  }
-
-  /** The certificate of the key a session runs on: the renewed one if it was renewed since. */
-  private InstanceIdentity certificateOf(Session session) {
-    InstanceIdentity now = identity.get();
-    return now.instanceId().equals(session.local.instanceId()) ? now : session.local;
-  }
-
-  /** The pins a dialler accepts: the pinned key, and the peer's previous key until it is retired. */
-  private java.util.Set<String> acceptedPins(String pairing, String pin) {
-    java.util.Set<String> pins = new java.util.HashSet<>();
-    pins.add(pin);
-    directory.get(pairing).map(PeerPairing::getStatus).map(s -> s.peer).ifPresent(peer -> {
-      if (peer.instanceId != null) {
-        pins.add(peer.instanceId);
-      }
-      if (peer.previousInstanceId != null && (peer.previousPinRetiresAt == null
-          || clock.instant().isBefore(Instant.parse(peer.previousPinRetiresAt)))) {
-        pins.add(peer.previousInstanceId);
-      }
-    });
-    return pins;
-  }
-
-  /** On connect: this side's certificate, the peer's as the handshake proved it, a previous pin no longer needed. */
-  private void identityOnConnect(io.consortium.operator.api.v1alpha1.PeerPairingStatus s, Session session) {
-    s.localCertificate = localCertificate(certificateOf(session));
-    if (s.peer == null) {
-      return;
-    }
-    java.security.cert.X509Certificate peerCertificate = session.link.peerCertificate();
-    if (session.link.peerInstanceId().equals(s.peer.instanceId)) {
-      s.peer.certificateThumbprint = InstanceIdentity.thumbprintOf(peerCertificate);
-      s.peer.certificateNotAfter = peerCertificate.getNotAfter().toInstant().toString();
-      peerCertificateExpiry(session.pairing, peerCertificate);
-      // The peer made this link with its new key: it retired the previous one.
-      s.peer.previousInstanceId = null;
-      s.peer.previousPinRetiresAt = null;
-    }
-  }
-
-  private io.consortium.operator.api.v1alpha1.spec.LocalCertificate localCertificate(InstanceIdentity certified) {
-    var local = new io.consortium.operator.api.v1alpha1.spec.LocalCertificate();
-    local.thumbprint = certified.certificateThumbprint();
-    local.notAfter = certified.certificateNotAfter().toString();
-    local.renewsAt = renewal.renewsAt(certified.certificate()).toString();
-    return local;
-  }
-
-  private void peerCertificateExpiry(String pairing, java.security.cert.X509Certificate certificate) {
-    peerCertificateExpiry.computeIfAbsent(pairing, p -> {
-      java.util.concurrent.atomic.AtomicLong value = new java.util.concurrent.atomic.AtomicLong();
-      io.micrometer.core.instrument.Gauge.builder("consortium_peer_certificate_expiry_seconds", value,
-              java.util.concurrent.atomic.AtomicLong::get)
-          .description("When the peer's certificate expires, in seconds since the epoch")
-          .tag("pairing", p).register(metrics);
-      return value;
-    }).set(certificate.getNotAfter().toInstant().getEpochSecond());
-  }
-
-  /** What a session opens with after HELLO: this side's certificate, and a rollover the peer has not followed. */
-  private void sendIdentity(Session session) {
-    InstanceIdentity certified = certificateOf(session);
-    session.send(new CertificateUpdate(Pem.certificate(certified.certificate()),
-        renewal.renewsAt(certified.certificate())));
-    identity.rollover().ifPresent(rollover -> {
-      if (!rollover.next().instanceId().equals(session.local.instanceId())) {
-        announce(session, rollover);
-      }
-    });
-  }
-
-  /** The certificate was renewed: every peer on the renewed key hears of it, every pairing shows it. */
-  public void certificateRenewed() {
-    InstanceIdentity now = identity.get();
-    for (Session session : byPairing.values()) {
-      if (session.established && session.local.instanceId().equals(now.instanceId())) {
-        session.inbox.execute(() -> session.send(new CertificateUpdate(Pem.certificate(now.certificate()),
-            renewal.renewsAt(now.certificate()))));
-      }
-    }
-    for (PeerPairing pairing : directory.all()) {
-      directory.update(pairing.getMetadata().getName(), s -> s.localCertificate = localCertificate(now));
-    }
-  }
-
-  /** A key rollover started: every connected peer is told now, the others when they connect. */
-  public void announceRollover() {
-    identity.rollover().ifPresent(rollover -> {
-      for (Session session : byPairing.values()) {
-        if (session.established && !rollover.next().instanceId().equals(session.local.instanceId())) {
-          session.inbox.execute(() -> announce(session, rollover));
-        }
-      }
-    });
-  }
-
-  private void announce(Session session, LocalIdentity.Rollover rollover) {
-    InstanceIdentity next = rollover.next();
-    session.send(new KeyRollover(session.local.instanceId(), next.instanceId(), Pem.certificate(next.certificate()),
-        rollover.startedAt(), rollover.retiresBy(),
-        io.consortium.operator.identity.KeyRollovers.newKeyProof(next, session.local.instanceId(), rollover.startedAt())));
-    directory.update(session.pairing, s -> {
-      if (s.keyRollover == null || !next.instanceId().equals(s.keyRollover.toInstanceId)) {
-        s.keyRollover = new io.consortium.operator.api.v1alpha1.spec.KeyRolloverStatus();
-        s.keyRollover.toInstanceId = next.instanceId();
-        s.keyRollover.oldKeyRetiresBy = rollover.retiresBy().toString();
-      }
-      s.keyRollover.announcedAt = Conditions.now(clock);
-    });
-  }
-
-  /** Whether every pairing with a peer has acknowledged the new key (revoked ones are not waited for). */
-  public boolean everyPeerFollowed(String newInstanceId) {
-    return directory.all().stream()
-        .filter(p -> p.getStatus() != null && p.getStatus().peer != null)
-        .filter(p -> PairingDirectory.state(p) != PairingState.Revoked && p.getStatus().phase != PairingPhase.PeerRevoked)
-        .allMatch(p -> p.getStatus().keyRollover != null && newInstanceId.equals(p.getStatus().keyRollover.toInstanceId)
-            && p.getStatus().keyRollover.acknowledgedAt != null);
-  }
-
-  /** The old key is retired: links made with it close, and are made again with the new one. */
-  public void oldKeyRetired() {
-    String now = identity.instanceId();
-    for (Session session : List.copyOf(byLink.values())) {
-      if (!session.local.instanceId().equals(now)) {
-        session.link.close("KeyRolled: " + instanceName + " retired its old key; link again with key " + now);
-      }
-    }
-    for (PeerPairing pairing : directory.all()) {
-      var before = pairing.getStatus();
-      boolean missed = before != null && before.peer != null && PairingDirectory.state(pairing) != PairingState.Revoked
-          && before.phase != PairingPhase.PeerRevoked
-          && (before.keyRollover == null || before.keyRollover.acknowledgedAt == null);
-      String message = (before == null || before.peer == null ? "the peer" : before.peer.name)
-          + " did not acknowledge key " + now + " before the old key was retired: it shows PinRolledWhileOffline"
-          + " when it comes back; delete this pairing on both sides and pair again with a new invitation";
-      directory.update(pairing.getMetadata().getName(), s -> {
-        s.keyRollover = null;
-        s.localInstanceId = now;
-        if (missed) {
-          Conditions.set(s.conditions, PEER_FOLLOWS_KEY, ConditionStatus.False, "PeerMissedKeyRollover", message,
-              s.observedGeneration, clock);
-        }
-      });
-      if (missed) {
-        events.record(pairing, EventRecorder.Type.Warning, "PeerMissedKeyRollover", message);
-      }
-      // An unredeemed invitation signed by the old key is issued again by the reconciler.
-      changed.accept(pairing.getMetadata().getName());
-    }
-  }
-
-  /**
-   * A frame that claims to be a KEY_ROLLOVER but is not signed by the pinned key is a forged
-   * rollover: refused as InvalidRollover, the pin unchanged.
-   */
-  private ProtocolException forgedRollover(Session session, String text, ProtocolException refused) {
-    boolean signature = refused.error() == ProtocolError.BadSignature || refused.error() == ProtocolError.WrongSender;
-    if (!signature || EnvelopeCodec.claimedType(text).orElse(null) != MessageType.KEY_ROLLOVER) {
-      return refused;
-    }
-    return invalidRollover(session, "it is not signed by the pinned key " + session.link.peerInstanceId()
-        + " (" + refused.getMessage() + ")");
-  }
-
-  private ProtocolException invalidRollover(Session session, String why) {
-    String message = "a key rollover was refused: " + why + "; the pin stays on " + session.link.peerInstanceId();
-    if (session.pairing != null) {
-      directory.get(session.pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning,
-          ProtocolError.InvalidRollover.name(), message));
-    }
-    return new ProtocolException(ProtocolError.InvalidRollover, message);
-  }
-
-  private void onCertificateUpdate(Session session, CertificateUpdate update) throws ProtocolException {
-    java.security.cert.X509Certificate certificate;
-    try {
-      certificate = Pem.readCertificates(update.certificate()).get(0);
-      certificate.checkValidity(java.util.Date.from(clock.instant()));
-    } catch (RuntimeException | java.security.cert.CertificateException e) {
-      throw new ProtocolException(ProtocolError.InvalidCertificate, "the peer's certificate update cannot be used: "
-          + e.getMessage());
-    }
-    String key = InstanceIdentity.instanceIdOf(certificate.getPublicKey());
-    if (!key.equals(session.link.peerInstanceId())) {
-      throw new ProtocolException(ProtocolError.InvalidCertificate, "the peer's certificate update holds key " + key
-          + ", not the key of the link " + session.link.peerInstanceId() + ": a new key comes only by a key rollover");
-    }
-    directory.update(session.pairing, s -> {
-      if (s.peer != null && key.equals(s.peer.instanceId)) {
-        s.peer.certificateThumbprint = InstanceIdentity.thumbprintOf(certificate);
-        s.peer.certificateNotAfter = certificate.getNotAfter().toInstant().toString();
-        s.peer.certificateRenewsAt = update.renewsAt().toString();
-      }
-    });
-    peerCertificateExpiry(session.pairing, certificate);
-  }
-
-  private void onKeyRollover(Session session, KeyRollover rollover) throws ProtocolException {
-    String linkKey = session.link.peerInstanceId();
-    PeerPairing pairing = directory.get(session.pairing).orElse(null);
-    if (pairing == null || pairing.getStatus() == null || pairing.getStatus().peer == null) {
-      return;
-    }
-    var peer = pairing.getStatus().peer;
-    if (rollover.newInstanceId().equals(peer.instanceId) && rollover.oldInstanceId().equals(peer.previousInstanceId)) {
-      session.send(new KeyRolloverAck(rollover.newInstanceId()));
-      return;
-    }
-    if (!linkKey.equals(peer.instanceId)) {
-      throw invalidRollover(session, "the link's key " + linkKey + " is not the pinned key " + peer.instanceId);
-    }
-    io.consortium.operator.identity.KeyRollovers.Rolled rolled;
-    try {
-      rolled = io.consortium.operator.identity.KeyRollovers.verify(linkKey, rollover.oldInstanceId(),
-          rollover.newInstanceId(), rollover.certificate(), rollover.rolledAt(), rollover.newKeyProof(), clock.instant());
-    } catch (IllegalArgumentException e) {
-      throw invalidRollover(session, e.getMessage());
-    }
-    java.security.cert.X509Certificate certificate = rolled.newCertificate();
-    directory.update(session.pairing, s -> {
-      s.peer.previousInstanceId = rolled.oldInstanceId();
-      s.peer.previousPinRetiresAt = rollover.oldKeyRetiresBy().toString();
-      s.peer.instanceId = rolled.newInstanceId();
-      s.peer.pin = "sha256/" + rolled.newInstanceId();
-      s.peer.keyRolledAt = rolled.rolledAt().toString();
-      s.peer.certificateThumbprint = InstanceIdentity.thumbprintOf(certificate);
-      s.peer.certificateNotAfter = certificate.getNotAfter().toInstant().toString();
-    });
-    Dialer dialer = dialers.get(session.pairing);
-    if (dialer != null) {
-      dialer.pin = rolled.newInstanceId();
-    }
-    events.record(pairing, EventRecorder.Type.Normal, "PeerKeyRolled", peer.name + " rolled its key from "
-        + rolled.oldInstanceId() + " to " + rolled.newInstanceId() + "; the old pin is accepted until "
-        + rollover.oldKeyRetiresBy());
-    LOG.info("Pairing {}: the peer rolled its key to {}", session.pairing, rolled.newInstanceId());
-    session.send(new KeyRolloverAck(rolled.newInstanceId()));
-  }
-
-  private void onKeyRolloverAck(Session session, KeyRolloverAck ack) {
-    LocalIdentity.Rollover rollover = identity.rollover().orElse(null);
-    if (rollover == null || !rollover.next().instanceId().equals(ack.newInstanceId())) {
-      return;
-    }
-    directory.update(session.pairing, s -> {
-      if (s.keyRollover != null && ack.newInstanceId().equals(s.keyRollover.toInstanceId)
-          && s.keyRollover.acknowledgedAt == null) {
-        s.keyRollover.acknowledgedAt = Conditions.now(clock);
-      }
-    });
-    LOG.info("Pairing {}: the peer pins the new key {}", session.pairing, ack.newInstanceId());
-    peerFollowedRollover.run();
   }
 
   @Override

@@ -4,7 +4,7 @@ import io.consortium.operator.identity.CertificateRenewal;
 import io.consortium.operator.identity.IdentityStore;
 import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.identity.LocalIdentity;
-import io.consortium.operator.pairing.PeerSessions;
+import io.consortium.operator.pairing.LinkIdentity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -43,7 +43,8 @@ final class IdentityUpkeep implements AutoCloseable {
   private final Duration grace;
   private final String instanceName;
   private final List<String> dnsNames;
-  private final PeerSessions sessions;
+  /** The link's side of renewal and rollover: telling peers, hearing their acknowledgements. */
+  private final LinkIdentity sessions;
   private final Runnable publish;
   private final Clock clock;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -56,7 +57,7 @@ final class IdentityUpkeep implements AutoCloseable {
   private volatile boolean leading;
 
   IdentityUpkeep(KubernetesClient client, String namespace, IdentityStore store, LocalIdentity identity,
-      CertificateRenewal renewal, Duration grace, String instanceName, List<String> dnsNames, PeerSessions sessions,
+      CertificateRenewal renewal, Duration grace, String instanceName, List<String> dnsNames, LinkIdentity sessions,
       Runnable publish, Clock clock, MeterRegistry metrics) {
     this.client = client;
     this.namespace = namespace;

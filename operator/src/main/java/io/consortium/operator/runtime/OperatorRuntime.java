@@ -158,7 +158,7 @@ public final class OperatorRuntime implements AutoCloseable {
         },
         new RemoteNodes(client, namespace), () -> ConsortiumNodeReconciler.advertised(client, namespace), events);
     resources.add(sessions);
-    sessions.setRenewal(renewal);
+    sessions.linkIdentity().setRenewal(renewal);
     sessions.setLeading(!settings.leaderElection());
     meshPort = mesh.listen(settings.meshBindAddress(), settings.meshPort(), sessions);
     // With --mesh-port 0 the port is known only now.
@@ -168,7 +168,7 @@ public final class OperatorRuntime implements AutoCloseable {
         renewal.renewsAt(identity.get().certificate()));
     publish.run();
     upkeep = new IdentityUpkeep(client, namespace, store, identity, renewal, settings.keyRolloverGrace(), instanceName,
-        List.of(externalHost), sessions, publish, clock, registry);
+        List.of(externalHost), sessions.linkIdentity(), publish, clock, registry);
     resources.add(upkeep);
     upkeep.start();
     upkeep.setLeading(!settings.leaderElection());
