@@ -167,12 +167,21 @@ public final class LinkIdentity {
   private void peerCertificateExpiry(String pairing, X509Certificate certificate) {
     peerCertificateExpiry.computeIfAbsent(pairing, p -> {
       AtomicLong value = new AtomicLong();
-      Gauge.builder("consortium_peer_certificate_expiry_seconds", value,
-              AtomicLong::get)
+      Gauge.builder("consortium_peer_certificate_expiry_seconds", value, AtomicLong::get)
           .description("When the peer's certificate expires, in seconds since the epoch")
           .tag("pairing", p).register(metrics);
       return value;
     }).set(certificate.getNotAfter().toInstant().getEpochSecond());
+  }
+
+  /** A pairing that is revoked or deleted has no peer certificate to watch any more. */
+  void forget(String pairing) {
+    if (peerCertificateExpiry.remove(pairing) != null) {
+      var gauge = metrics.find("consortium_peer_certificate_expiry_seconds").tag("pairing", pairing).gauge();
+      if (gauge != null) {
+        metrics.remove(gauge);
+      }
+    }
   }
 
   /** What a session opens with after HELLO: this side's certificate, and a rollover the peer has not followed. */

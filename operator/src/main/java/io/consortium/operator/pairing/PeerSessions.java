@@ -251,6 +251,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     }
     disconnect(pairing, "pairing revoked: " + reason);
     remoteNodes.removeAll(pairing);
+    linkIdentity.forget(pairing);
   }
 
   /** Forgets that a pairing gave up, so that a changed spec is tried again. */

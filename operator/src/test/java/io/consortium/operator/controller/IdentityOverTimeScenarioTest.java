@@ -221,6 +221,30 @@ class IdentityOverTimeScenarioTest {
   }
 
   @Test
+  void org2_an_invitee_rolls_its_key_org1_follows_and_org2_dials_again_with_the_new_one() {
+    try (Org org1 = Org.cluster("org1", workdir).startOperator();
+        Org org2 = Org.cluster("org2", workdir).startOperator()) {
+      accept(org2, "org1", invite(org1, "org2"));
+      awaitPhase(org1, "org2", PairingPhase.Connected);
+      String oldId = org2.operator().identity().instanceId();
+
+      rollKey(org2);
+      String newId = awaitRollover(org2);
+
+      Org.await("org2 to retire its old key once org1 follows", Pairings.WAIT,
+          () -> org2.operator().identity().instanceId().equals(newId));
+      Org.await("org1 to take org2's link made with the new key", Pairings.WAIT, () -> {
+        PeerPairing p = pairing(org1, "org2");
+        return newId.equals(p.getStatus().peer.instanceId) && p.getStatus().peer.previousInstanceId == null
+            && p.getStatus().phase == PairingPhase.Connected;
+      });
+      assertThat(newId).isNotEqualTo(oldId);
+      awaitPhase(org2, "org1", PairingPhase.Connected);
+      assertThat(pairing(org1, "org2").getStatus().invitation.redemptions).as("no new invitation").isEqualTo(1);
+    }
+  }
+
+  @Test
   void a_standby_replica_that_takes_over_uses_the_key_its_leader_rolled_to() {
     try (Org org1 = Org.cluster("org1", workdir).startOperator();
         Org org2 = Org.cluster("org2", workdir).startOperator()) {
