@@ -107,8 +107,7 @@ class IdentityOverTimeScenarioTest {
       String oldId = org1.operator().identity().instanceId();
       org3.stopOperator();
 
-      rollKey(org1);
-      String newId = awaitRollover(org1);
+      String newId = rollKey(org1);
 
       Org.await("org2 to pin org1's new key", Pairings.WAIT, () -> newId.equals(pinOf(org2, "org1")));
       assertThat(pairing(org2, "org1").getStatus().peer.previousInstanceId).isEqualTo(oldId);
@@ -146,15 +145,14 @@ class IdentityOverTimeScenarioTest {
   @Test
   void org3_offline_for_the_whole_grace_period_shows_pin_rolled_while_offline_and_what_to_do() {
     try (Org org1 = Org.cluster("org1", workdir).withIdentityLifetimes(LONG, Duration.ofDays(30),
-            Duration.ofSeconds(3)).startOperator();
+            Duration.ofSeconds(8)).startOperator();
         Org org2 = Org.cluster("org2", workdir).startOperator();
         Org org3 = Org.cluster("org3", workdir).startOperator()) {
       pairAll(org1, org2, org3);
       String unredeemed = invite(org1, "org4");
       org3.stopOperator();
 
-      rollKey(org1);
-      String newId = awaitRollover(org1);
+      String newId = rollKey(org1);
       Org.await("org1 to retire its old key when the grace period is over", Pairings.WAIT,
           () -> org1.operator().identity().instanceId().equals(newId));
       Org.await("org1 to issue its unredeemed invitation again with the new key", Pairings.WAIT, () -> {
@@ -228,8 +226,7 @@ class IdentityOverTimeScenarioTest {
       awaitPhase(org1, "org2", PairingPhase.Connected);
       String oldId = org2.operator().identity().instanceId();
 
-      rollKey(org2);
-      String newId = awaitRollover(org2);
+      String newId = rollKey(org2);
 
       Org.await("org2 to retire its old key once org1 follows", Pairings.WAIT,
           () -> org2.operator().identity().instanceId().equals(newId));
@@ -253,8 +250,7 @@ class IdentityOverTimeScenarioTest {
       try (var standby = org1.startStandby()) {
         String oldId = org1.operator().identity().instanceId();
 
-        rollKey(org1);
-        String newId = awaitRollover(org1);
+        String newId = rollKey(org1);
         Org.await("org1's leader to retire the old key once org2 follows", Pairings.WAIT,
             () -> org1.operator().identity().instanceId().equals(newId));
         assertThat(standby.identity().instanceId()).as("a standby does not act on the identity").isEqualTo(oldId);
@@ -279,18 +275,24 @@ class IdentityOverTimeScenarioTest {
     awaitPhase(org1, "org3", PairingPhase.Connected);
   }
 
-  /** What a person does: {@code kubectl annotate secret consortium-identity consortium.io/roll-key=now}. */
-  private static void rollKey(Org org) {
+  /**
+   * What a person does: {@code kubectl annotate secret consortium-identity consortium.io/roll-key=now}.
+   * Returns the key {@code org} rolls to, whether it is still rolling or already retired the old one.
+   */
+  private static String rollKey(Org org) {
+    String oldId = org.operator().identity().instanceId();
     org.client().secrets().withName("consortium-identity").patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"metadata\":{\"annotations\":{\"" + IdentityStore.ROLL_KEY_ANNOTATION + "\":\"now\"}}}");
-  }
-
-  private static String awaitRollover(Org org) {
-    Org.await(org.name() + " to start rolling its key", Pairings.WAIT,
-        () -> org.operator().localIdentity().rollover().isPresent()
-            || org.client().configMaps().withName(IdentityStore.INSTANCE_CONFIGMAP).get().getData()
-                .containsKey("keyRolloverTo"));
-    return org.client().configMaps().withName(IdentityStore.INSTANCE_CONFIGMAP).get().getData().get("keyRolloverTo");
+    java.util.concurrent.atomic.AtomicReference<String> next = new java.util.concurrent.atomic.AtomicReference<>();
+    Org.await(org.name() + " to start rolling its key", Pairings.WAIT, () -> {
+      var local = org.operator().localIdentity();
+      local.rollover().ifPresent(r -> next.set(r.next().instanceId()));
+      if (next.get() == null && !local.instanceId().equals(oldId)) {
+        next.set(local.instanceId());
+      }
+      return next.get() != null;
+    });
+    return next.get();
   }
 
   private static void awaitRefusal(Org org, String messagePart) {
