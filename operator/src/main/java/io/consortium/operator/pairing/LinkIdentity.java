@@ -55,6 +55,10 @@ import org.slf4j.LoggerFactory;
 public final class LinkIdentity {
 
   private static final Logger LOG = LoggerFactory.getLogger(LinkIdentity.class);
+  /** The LinkFailure reason a dialler gives when the peer rolled the pinned key away while it was offline. */
+  public static final String PIN_ROLLED_WHILE_OFFLINE = "PinRolledWhileOffline";
+  /** Condition on the roller's pairing of a peer that did not follow its new key in time. */
+  public static final String PEER_FOLLOWS_KEY = "PeerFollowsKey";
 
   /** One session as this class needs it. */
   interface Link {
@@ -96,11 +100,6 @@ public final class LinkIdentity {
     this.established = established;
     this.all = all;
   }
-
-  /** The LinkFailure reason a dialler gives when the peer rolled the pinned key away while it was offline. */
-  public static final String PIN_ROLLED_WHILE_OFFLINE = "PinRolledWhileOffline";
-  /** Condition on the roller's pairing of a peer that did not follow its new key in time. */
-  public static final String PEER_FOLLOWS_KEY = "PeerFollowsKey";
 
   private final Map<String, AtomicLong> peerCertificateExpiry = new ConcurrentHashMap<>();
   private volatile CertificateRenewal renewal = new CertificateRenewal(
