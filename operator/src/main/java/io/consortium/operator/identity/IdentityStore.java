@@ -172,6 +172,14 @@ public final class IdentityStore {
     });
   }
 
+  /** Keeps the renewed certificate of the next key, during a long rollover. */
+  public void saveNextRenewed(InstanceIdentity next) {
+    client.secrets().inNamespace(namespace).withName(secretName).edit(s -> {
+      s.getData().put(NEXT_CERTIFICATE, base64(Pem.certificate(next.certificate())));
+      return s;
+    });
+  }
+
   /** The next key becomes the key in use; the old private key is gone from the Secret. */
   public void saveOldKeyRetired(InstanceIdentity now) {
     client.secrets().inNamespace(namespace).withName(secretName).edit(s -> {

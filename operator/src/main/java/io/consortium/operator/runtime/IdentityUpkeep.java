@@ -141,6 +141,7 @@ final class IdentityUpkeep implements AutoCloseable {
       if (renewal.isDue(identity.get().certificate(), now)) {
         renew(now);
       }
+      identity.rollover().filter(r -> renewal.isDue(r.next().certificate(), now)).ifPresent(r -> renewNext(r, now));
     } catch (RuntimeException e) {
       LOG.warn("Looking after the instance identity failed (tried again later): {}", e.getMessage(), e);
     } finally {
@@ -151,8 +152,8 @@ final class IdentityUpkeep implements AutoCloseable {
   /** What another replica (the previous leader) wrote is the truth. */
   private void adopt(IdentityStore.Stored stored) {
     InstanceIdentity current = identity.get();
-    String storedNext = stored.rollover() == null ? null : stored.rollover().next().instanceId();
-    String heldNext = identity.rollover().map(r -> r.next().instanceId()).orElse(null);
+    String storedNext = stored.rollover() == null ? null : stored.rollover().next().certificateThumbprint();
+    String heldNext = identity.rollover().map(r -> r.next().certificateThumbprint()).orElse(null);
     boolean same = stored.current().instanceId().equals(current.instanceId())
         && stored.current().certificateThumbprint().equals(current.certificateThumbprint())
         && java.util.Objects.equals(storedNext, heldNext);
@@ -172,6 +173,16 @@ final class IdentityUpkeep implements AutoCloseable {
     LOG.info("Renewed the instance certificate over the same key; it is valid until {}, renewed again at {}",
         renewed.certificateNotAfter(), renewal.renewsAt(renewed.certificate()));
     sessions.certificateRenewed();
+  }
+
+  /** A grace period longer than the next key's certificate lasts: that certificate is renewed too. */
+  private void renewNext(LocalIdentity.Rollover rollover, Instant now) {
+    InstanceIdentity renewed = renewal.renew(rollover.next(), instanceName, dnsNames, now);
+    LocalIdentity.Rollover kept = new LocalIdentity.Rollover(renewed, rollover.startedAt(), rollover.retiresBy());
+    store.saveNextRenewed(renewed);
+    identity.rolloverStarted(kept);
+    LOG.info("Renewed the certificate of the next key {} during its rollover; it is valid until {}",
+        renewed.instanceId(), renewed.certificateNotAfter());
   }
 
   private void startRollover(Instant now) {
@@ -206,9 +217,13 @@ final class IdentityUpkeep implements AutoCloseable {
     if (renewAt.isBefore(at)) {
       at = renewAt;
     }
-    Instant retireAt = identity.rollover().map(LocalIdentity.Rollover::retiresBy).orElse(null);
-    if (retireAt != null && retireAt.isBefore(at)) {
-      at = retireAt;
+    LocalIdentity.Rollover rollover = identity.rollover().orElse(null);
+    if (rollover != null) {
+      for (Instant moment : new Instant[] {rollover.retiresBy(), renewal.renewsAt(rollover.next().certificate())}) {
+        if (moment.isBefore(at)) {
+          at = moment;
+        }
+      }
     }
     long delay = Math.max(100, Duration.between(now, at).toMillis());
     if (next != null) {

@@ -143,6 +143,37 @@ class IdentityOverTimeScenarioTest {
   }
 
   @Test
+  void during_a_rollover_longer_than_the_new_certificate_lasts_its_certificate_is_renewed_and_org3_still_follows() {
+    // 100 s certificates renewed 30 s before expiry, and a 2 min grace period: the next key's certificate
+    // must be renewed while org1 waits for org3.
+    try (Org org1 = Org.cluster("org1", workdir).withIdentityLifetimes(Duration.ofSeconds(100),
+            Duration.ofSeconds(30), Duration.ofMinutes(2)).startOperator();
+        Org org2 = Org.cluster("org2", workdir).startOperator();
+        Org org3 = Org.cluster("org3", workdir).startOperator()) {
+      pairAll(org1, org2, org3);
+      org3.stopOperator();
+
+      String newId = rollKey(org1);
+      Instant firstNotAfter = org1.operator().localIdentity().rollover().orElseThrow().next().certificateNotAfter();
+
+      Org.await("org1 to renew the next key's certificate during the rollover", Pairings.WAIT,
+          () -> org1.operator().localIdentity().rollover().orElseThrow().next().certificateNotAfter()
+              .isAfter(firstNotAfter));
+      assertThat(org1.operator().localIdentity().rollover().orElseThrow().next().instanceId()).isEqualTo(newId);
+      assertThat(org1.operator().identity().instanceId()).as("org3 has not followed yet").isNotEqualTo(newId);
+
+      org3.startOperator();
+
+      Org.await("org3 to follow with the renewed certificate", Pairings.WAIT, () -> newId.equals(pinOf(org3, "org1")));
+      Org.await("org1 to retire its old key", Pairings.WAIT, () -> org1.operator().identity().instanceId().equals(newId));
+      Org.await("org3 to link with the new key", Pairings.WAIT, () -> {
+        PeerPairing p = pairing(org3, "org1");
+        return p.getStatus().phase == PairingPhase.Connected && p.getStatus().peer.previousInstanceId == null;
+      });
+    }
+  }
+
+  @Test
   void org3_offline_for_the_whole_grace_period_shows_pin_rolled_while_offline_and_what_to_do() {
     try (Org org1 = Org.cluster("org1", workdir).withIdentityLifetimes(LONG, Duration.ofDays(30),
             Duration.ofSeconds(8)).startOperator();
