@@ -56,12 +56,31 @@ public final class RunCommand implements Callable<Integer> {
       description = "A share not delivered this long while its link is up shows DeliveryStalled"
           + " (env CONSORTIUM_STUCK_AFTER). Default: ${DEFAULT-VALUE}.")
   Duration stuckAfter;
+
   @Option(names = "--revoke-timeout", defaultValue = "${env:CONSORTIUM_REVOKE_TIMEOUT:-10m}",
       converter = DurationConverter.class,
       description = "How long deleting a pairing or an outgoing share waits to tell a peer that has no link,"
           + " before it lets the resource go and records that the peer was not told (env CONSORTIUM_REVOKE_TIMEOUT);"
           + " the annotation consortium.io/force-delete=true skips the wait. Default: ${DEFAULT-VALUE}.")
   Duration revokeTimeout;
+
+  @Option(names = "--cert-validity", defaultValue = "${env:CONSORTIUM_CERT_VALIDITY:-8760h}",
+      converter = DurationConverter.class,
+      description = "How long a new or renewed instance certificate is valid (env CONSORTIUM_CERT_VALIDITY)."
+          + " Default: ${DEFAULT-VALUE}.")
+  Duration certValidity;
+
+  @Option(names = "--cert-renew-before", defaultValue = "${env:CONSORTIUM_CERT_RENEW_BEFORE:-720h}",
+      converter = DurationConverter.class,
+      description = "Renew the instance certificate, over the same key, this long before it expires; links stay up"
+          + " (env CONSORTIUM_CERT_RENEW_BEFORE). Default: ${DEFAULT-VALUE}.")
+  Duration certRenewBefore;
+
+  @Option(names = "--key-rollover-grace", defaultValue = "${env:CONSORTIUM_KEY_ROLLOVER_GRACE:-168h}",
+      converter = DurationConverter.class,
+      description = "After a key rollover, keep the old key for peers that have not followed yet, at most this long"
+          + " (env CONSORTIUM_KEY_ROLLOVER_GRACE). Default: ${DEFAULT-VALUE}.")
+  Duration keyRolloverGrace;
 
   @Option(names = "--health-port", defaultValue = "${env:CONSORTIUM_HEALTH_PORT:-8080}",
       description = "Port of /healthz, /readyz and /metrics (env CONSORTIUM_HEALTH_PORT); 0 picks a free one."
@@ -105,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
     OperatorSettings settings = new OperatorSettings(
         namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit,
         healthPort, identitySecret, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-        kubeconfigOut, stuckAfter, revokeTimeout);
+        kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
     settings.validate();
     OperatorRuntime runtime = OperatorRuntime.start(settings, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));

@@ -49,6 +49,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,8 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   public static final String INVITATION_KEY = "invitation";
   /** Annotation on the invitation Secret: the pairing generation it was issued for. */
   static final String ISSUED_FOR_GENERATION = "consortium.io/issued-for-generation";
+  /** Annotation on the invitation Secret: the instance ID (key) that signed it. */
+  static final String ISSUED_BY = "consortium.io/issued-by";
 
   public static final String CONDITION_INVITATION = "InvitationValid";
   public static final String CONDITION_CONNECTED = "Connected";
@@ -86,7 +89,8 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   static final Duration LAST_SEEN_INTERVAL = Duration.ofMinutes(1);
 
   private final KubernetesClient client;
-  private final InstanceIdentity identity;
+  /** The identity in use now: it changes when the instance key is rolled. */
+  private final Supplier<InstanceIdentity> identity;
   private final String instanceName;
   private final String externalUrl;
   private final PairingDirectory directory;
@@ -96,7 +100,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   private final Duration revokeTimeout;
   private final SimpleInboundEventSource<PeerPairing> linkEvents = new SimpleInboundEventSource<>("link-events");
 
-  public PeerPairingReconciler(KubernetesClient client, InstanceIdentity identity, String instanceName,
+  public PeerPairingReconciler(KubernetesClient client, Supplier<InstanceIdentity> identity, String instanceName,
       String externalUrl, PairingDirectory directory, PeerSessions sessions, EventRecorder events, Clock clock,
       Duration revokeTimeout) {
     this.revokeTimeout = revokeTimeout;
@@ -127,7 +131,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     PairingState state = PairingDirectory.state(pairing);
     List<Runnable> afterWrite = new ArrayList<>();
     PeerPairingStatus written = directory.update(name, status -> {
-      status.localInstanceId = identity.instanceId();
+      status.localInstanceId = identity.get().instanceId();
       status.observedGeneration = generation;
       if (pairing.getSpec().invite != null) {
         status.role = PairingRole.Inviter;
@@ -270,7 +274,9 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     Secret existing = client.secrets().inNamespace(namespace).withName(secretName).get();
     boolean current = existing != null && status.invitation != null
         && Objects.equals(String.valueOf(generation), annotation(existing, ISSUED_FOR_GENERATION))
-        && existing.getData() != null && existing.getData().containsKey(INVITATION_KEY);
+        && existing.getData() != null && existing.getData().containsKey(INVITATION_KEY)
+        // An invitation signed by a key since retired would pin a key nobody holds: issue it again.
+        && (annotation(existing, ISSUED_BY) == null || identity.get().instanceId().equals(annotation(existing, ISSUED_BY)));
     if (current) {
       return true;
     }
@@ -290,9 +296,10 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     Flow flow = request.flow == null ? Flow.Bidirectional : request.flow;
     int maxRedemptions = request.maxRedemptions == null ? 1 : request.maxRedemptions;
     String url = request.externalUrl != null ? request.externalUrl : externalUrl;
-    Invitation invitation = new Invitation(identity.instanceId(), instanceName, url,
-        identity.certificateThumbprint(), UUID.randomUUID().toString(), now, now.plus(lifetime), flow, maxRedemptions);
-    String jws = Invitations.issue(identity, invitation);
+    InstanceIdentity inviter = identity.get();
+    Invitation invitation = new Invitation(inviter.instanceId(), instanceName, url,
+        inviter.certificateThumbprint(), UUID.randomUUID().toString(), now, now.plus(lifetime), flow, maxRedemptions);
+    String jws = Invitations.issue(inviter, invitation);
     Secret secret = new SecretBuilder()
         .withNewMetadata()
         .withName(secretName)
@@ -301,6 +308,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
         .addToLabels("consortium.io/pairing", pairing.getMetadata().getName())
         .addToAnnotations(ISSUED_FOR_GENERATION, String.valueOf(generation))
         .addToAnnotations("consortium.io/invitation-id", invitation.id())
+        .addToAnnotations(ISSUED_BY, invitation.issuer())
         .addToAnnotations("consortium.io/expires-at", invitation.expiresAt().toString())
         .withOwnerReferences(Owners.reference(pairing))
         .endMetadata()
@@ -378,7 +386,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
       fail(pairing, status, "InvitationInvalid", "Secret " + ref.name + " key '" + key + "' is not base64", generation);
       return null;
     }
-    if (invitation.issuer().equals(identity.instanceId())) {
+    if (invitation.issuer().equals(identity.get().instanceId())) {
       fail(pairing, status, "InvitationInvalid", "the invitation was issued by this very instance", generation);
       return null;
     }

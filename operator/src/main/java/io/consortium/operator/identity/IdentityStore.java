@@ -30,6 +30,16 @@ public final class IdentityStore {
   public static final String INSTANCE_ID_ANNOTATION = "consortium.io/instance-id";
   /** ConfigMap where anyone allowed to read ConfigMaps finds this instance's public identity. */
   public static final String INSTANCE_CONFIGMAP = "consortium-instance";
+  /** Set this annotation on the identity Secret (any value) to roll the instance key. */
+  public static final String ROLL_KEY_ANNOTATION = "consortium.io/roll-key";
+  /** During a key rollover: the next key and certificate, kept beside the one still in use. */
+  public static final String NEXT_PRIVATE_KEY = "next.key";
+  public static final String NEXT_CERTIFICATE = "next.crt";
+  static final String ROLLOVER_STARTED_ANNOTATION = "consortium.io/key-rollover-started-at";
+  static final String ROLLOVER_RETIRES_BY_ANNOTATION = "consortium.io/key-rollover-retires-by";
+
+  /** What the identity Secret holds: the identity in use, a rollover under way, and whether one was asked for. */
+  public record Stored(InstanceIdentity current, LocalIdentity.Rollover rollover, boolean rollRequested) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(IdentityStore.class);
 
@@ -47,13 +57,18 @@ public final class IdentityStore {
 
   /** The identity in the Secret, or a new one written into a new Secret when there is none. */
   public InstanceIdentity loadOrCreate(String instanceName, List<String> dnsNames) {
+    return loadOrCreate(instanceName, dnsNames, SelfSignedCertificates.INSTANCE_CERTIFICATE_VALIDITY);
+  }
+
+  /** As above, a new certificate being valid for {@code validity}. */
+  public InstanceIdentity loadOrCreate(String instanceName, List<String> dnsNames, java.time.Duration validity) {
     Secret existing = client.secrets().inNamespace(namespace).withName(secretName).get();
     if (existing != null) {
       return read(existing);
     }
     KeyPair keyPair = SelfSignedCertificates.newEcKeyPair("secp256r1");
     X509Certificate certificate = SelfSignedCertificates.selfSigned(keyPair, instanceName, dnsNames,
-        clock.instant().minusSeconds(60), SelfSignedCertificates.INSTANCE_CERTIFICATE_VALIDITY);
+        clock.instant().minusSeconds(60), validity);
     InstanceIdentity identity = new InstanceIdentity(keyPair, certificate);
     Secret secret = new SecretBuilder()
         .withNewMetadata()
@@ -86,11 +101,24 @@ public final class IdentityStore {
    * an annotation on the Secret.
    */
   public void publish(InstanceIdentity identity, String instanceName, String externalUrl) {
+    publish(new LocalIdentity(identity, null), instanceName, externalUrl, null);
+  }
+
+  /** As above, with a key rollover under way and the next renewal shown when there are. */
+  public void publish(LocalIdentity local, String instanceName, String externalUrl, java.time.Instant renewsAt) {
+    InstanceIdentity identity = local.get();
     Map<String, String> data = new LinkedHashMap<>();
     data.put("instanceId", identity.instanceId());
     data.put("instanceName", instanceName);
     data.put("externalUrl", externalUrl);
     data.put("certificateNotAfter", identity.certificateNotAfter().toString());
+    if (renewsAt != null) {
+      data.put("certificateRenewsAt", renewsAt.toString());
+    }
+    local.rollover().ifPresent(r -> {
+      data.put("keyRolloverTo", r.next().instanceId());
+      data.put("keyRolloverRetiresBy", r.retiresBy().toString());
+    });
     data.put("certificate.pem", Pem.certificate(identity.certificate()));
     ConfigMap configMap = new ConfigMapBuilder()
         .withNewMetadata()
@@ -104,16 +132,87 @@ public final class IdentityStore {
     client.configMaps().inNamespace(namespace).resource(configMap).createOr(NonDeletingOperation::update);
   }
 
+  /** The identity Secret as it is now (written by this replica or another). */
+  public Stored load() {
+    Secret secret = client.secrets().inNamespace(namespace).withName(secretName).get();
+    if (secret == null) {
+      throw new IllegalStateException("the identity Secret " + namespace + "/" + secretName + " was deleted;"
+          + " restore it from a backup (a new identity breaks every pairing)");
+    }
+    InstanceIdentity current = read(secret);
+    Map<String, String> annotations = secret.getMetadata().getAnnotations() == null ? Map.of()
+        : secret.getMetadata().getAnnotations();
+    LocalIdentity.Rollover rollover = null;
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    if (data.containsKey(NEXT_PRIVATE_KEY) && annotations.containsKey(ROLLOVER_RETIRES_BY_ANNOTATION)) {
+      rollover = new LocalIdentity.Rollover(read(secret, NEXT_PRIVATE_KEY, NEXT_CERTIFICATE),
+          java.time.Instant.parse(annotations.get(ROLLOVER_STARTED_ANNOTATION)),
+          java.time.Instant.parse(annotations.get(ROLLOVER_RETIRES_BY_ANNOTATION)));
+    }
+    return new Stored(current, rollover, annotations.containsKey(ROLL_KEY_ANNOTATION));
+  }
+
+  /** Keeps a renewed certificate (same key) in the Secret. */
+  public void saveRenewed(InstanceIdentity renewed) {
+    client.secrets().inNamespace(namespace).withName(secretName).edit(s -> {
+      s.getData().put(CERTIFICATE, base64(Pem.certificate(renewed.certificate())));
+      return s;
+    });
+  }
+
+  /** Keeps the next key beside the one in use, and takes the request for it away. */
+  public void saveRolloverStarted(LocalIdentity.Rollover rollover) {
+    client.secrets().inNamespace(namespace).withName(secretName).edit(s -> {
+      s.getData().put(NEXT_PRIVATE_KEY, base64(Pem.privateKey(rollover.next().keyPair().getPrivate())));
+      s.getData().put(NEXT_CERTIFICATE, base64(Pem.certificate(rollover.next().certificate())));
+      s.getMetadata().getAnnotations().remove(ROLL_KEY_ANNOTATION);
+      s.getMetadata().getAnnotations().put(ROLLOVER_STARTED_ANNOTATION, rollover.startedAt().toString());
+      s.getMetadata().getAnnotations().put(ROLLOVER_RETIRES_BY_ANNOTATION, rollover.retiresBy().toString());
+      return s;
+    });
+  }
+
+  /** Keeps the renewed certificate of the next key, during a long rollover. */
+  public void saveNextRenewed(InstanceIdentity next) {
+    client.secrets().inNamespace(namespace).withName(secretName).edit(s -> {
+      s.getData().put(NEXT_CERTIFICATE, base64(Pem.certificate(next.certificate())));
+      return s;
+    });
+  }
+
+  /** The next key becomes the key in use; the old private key is gone from the Secret. */
+  public void saveOldKeyRetired(InstanceIdentity now) {
+    client.secrets().inNamespace(namespace).withName(secretName).edit(s -> {
+      s.getData().put(PRIVATE_KEY, base64(Pem.privateKey(now.keyPair().getPrivate())));
+      s.getData().put(CERTIFICATE, base64(Pem.certificate(now.certificate())));
+      s.getData().remove(NEXT_PRIVATE_KEY);
+      s.getData().remove(NEXT_CERTIFICATE);
+      s.getMetadata().getAnnotations().put(INSTANCE_ID_ANNOTATION, now.instanceId());
+      s.getMetadata().getAnnotations().remove(ROLLOVER_STARTED_ANNOTATION);
+      s.getMetadata().getAnnotations().remove(ROLLOVER_RETIRES_BY_ANNOTATION);
+      return s;
+    });
+  }
+
+  /** The identity Secret's name, for watching it. */
+  public String secretName() {
+    return secretName;
+  }
+
   private InstanceIdentity read(Secret secret) {
+    return read(secret, PRIVATE_KEY, CERTIFICATE);
+  }
+
+  private InstanceIdentity read(Secret secret, String keyName, String certificateName) {
     String where = "identity Secret " + namespace + "/" + secretName;
     Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-    String keyPem = decode(data.get(PRIVATE_KEY), where, PRIVATE_KEY);
-    String certPem = decode(data.get(CERTIFICATE), where, CERTIFICATE);
+    String keyPem = decode(data.get(keyName), where, keyName);
+    String certPem = decode(data.get(certificateName), where, certificateName);
     try {
       PrivateKey privateKey = Pem.readPrivateKey(keyPem);
       List<X509Certificate> certificates = Pem.readCertificates(certPem);
       if (certificates.isEmpty()) {
-        throw new IllegalArgumentException(CERTIFICATE + " holds no certificate");
+        throw new IllegalArgumentException(certificateName + " holds no certificate");
       }
       X509Certificate certificate = certificates.get(0);
       requireMatchingKey(privateKey, certificate);

@@ -58,6 +58,15 @@ public final class SelfSignedCertificates {
    */
   public static X509Certificate selfSigned(KeyPair keyPair, String commonName, List<String> dnsNames,
       Instant notBefore, Duration validity) {
+    return selfSigned(keyPair, commonName, dnsNames, notBefore, validity, null);
+  }
+
+  /**
+   * As above, carrying a key rollover's rolled-from statement (see {@link KeyRollovers}) when
+   * {@code rolledFromStatement} is not null.
+   */
+  public static X509Certificate selfSigned(KeyPair keyPair, String commonName, List<String> dnsNames,
+      Instant notBefore, Duration validity, String rolledFromStatement) {
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
         .addRDN(BCStyle.O, "consortium-operator")
         .addRDN(BCStyle.CN, commonName)
@@ -74,6 +83,10 @@ public final class SelfSignedCertificates {
           new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
       builder.addExtension(Extension.subjectKeyIdentifier, false,
           extensions.createSubjectKeyIdentifier(keyPair.getPublic()));
+      if (rolledFromStatement != null) {
+        builder.addExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier(KeyRollovers.ROLLED_FROM_OID), false,
+            new org.bouncycastle.asn1.DEROctetString(rolledFromStatement.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      }
       if (!dnsNames.isEmpty()) {
         List<GeneralName> names = new ArrayList<>();
         for (String name : dnsNames) {

@@ -32,9 +32,7 @@ final class DialOutcome implements LinkHandler {
       public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
           String message = rootMessage(completion.cause());
-          fail(message.contains("PinMismatch")
-              ? new LinkFailure("PinMismatch", "the peer at " + url + " did not present the pinned key: " + message)
-              : new LinkFailure("HandshakeFailed", "TLS with " + url + " failed: " + message));
+          fail(pinFailure(message).orElse(new LinkFailure("HandshakeFailed", "TLS with " + url + " failed: " + message)));
           ctx.close();
           return;
         }
@@ -44,12 +42,24 @@ final class DialOutcome implements LinkHandler {
       @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String message = rootMessage(cause);
-        fail(message.contains("PinMismatch")
-            ? new LinkFailure("PinMismatch", "the peer at " + url + " did not present the pinned key: " + message)
-            : new LinkFailure("HandshakeFailed", "link to " + url + " failed: " + message));
+        fail(pinFailure(message).orElse(new LinkFailure("HandshakeFailed", "link to " + url + " failed: " + message)));
         ctx.close();
       }
     };
+  }
+
+  /** The pin check's verdict, if the handshake failed on it. */
+  private java.util.Optional<LinkFailure> pinFailure(String message) {
+    int rolled = message.indexOf("PinRolledWhileOffline: ");
+    if (rolled >= 0) {
+      return java.util.Optional.of(new LinkFailure("PinRolledWhileOffline",
+          "the peer at " + url + " " + message.substring(rolled + "PinRolledWhileOffline: the peer ".length())));
+    }
+    if (message.contains("PinMismatch")) {
+      return java.util.Optional.of(new LinkFailure("PinMismatch",
+          "the peer at " + url + " did not present the pinned key: " + message));
+    }
+    return java.util.Optional.empty();
   }
 
   private static String rootMessage(Throwable t) {

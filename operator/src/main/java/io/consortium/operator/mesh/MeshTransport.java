@@ -30,7 +30,8 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
+import java.util.Set;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,9 @@ public final class MeshTransport implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MeshTransport.class);
 
-  private final InstanceIdentity identity;
+  /** The identity new handshakes use; swapped on renewal and key retirement, live links keep theirs. */
+  private final Supplier<InstanceIdentity> identity;
+  private volatile ServerTls serverTls;
   private final int frameLimit;
   private final LinkTiming timing;
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -56,6 +59,10 @@ public final class MeshTransport implements AutoCloseable {
   private Channel listener;
 
   public MeshTransport(InstanceIdentity identity, long frameLimit, LinkTiming timing) {
+    this(() -> identity, frameLimit, timing);
+  }
+
+  public MeshTransport(Supplier<InstanceIdentity> identity, long frameLimit, LinkTiming timing) {
     this.identity = identity;
     this.frameLimit = (int) Math.min(Integer.MAX_VALUE, frameLimit);
     this.timing = timing;
@@ -63,7 +70,7 @@ public final class MeshTransport implements AutoCloseable {
 
   /** Binds the listener now, so that an occupied port is reported at start, not later. */
   public int listen(String address, int port, LinkHandler handler) {
-    SslContext tls = serverContext();
+    serverContext();
     try {
       listener = new ServerBootstrap()
           .group(boss, workers)
@@ -75,7 +82,7 @@ public final class MeshTransport implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
               ChannelPipeline p = ch.pipeline();
-              p.addLast("tls", tls.newHandler(ch.alloc()));
+              p.addLast("tls", serverContext().newHandler(ch.alloc()));
               p.addLast("handshake-log", new HandshakeFailureLogger());
               p.addLast("http", new HttpServerCodec());
               p.addLast("aggregate", new HttpObjectAggregator(64 * 1024));
@@ -111,12 +118,17 @@ public final class MeshTransport implements AutoCloseable {
    * whose reason says what went wrong: PeerUnreachable, PinMismatch or HandshakeFailed.
    */
   public CompletableFuture<LinkConnection> dial(URI url, String pinnedInstanceId, LinkHandler handler) {
+    return dial(url, Set.of(pinnedInstanceId), handler);
+  }
+
+  /** As above, accepting any of several pins (a peer's new key, and its previous one during a rollover). */
+  public CompletableFuture<LinkConnection> dial(URI url, Set<String> pins, LinkHandler handler) {
     if (!"wss".equals(url.getScheme()) || url.getHost() == null) {
       return CompletableFuture.failedFuture(new LinkFailure("PeerUnreachable", "'" + url + "' is not a wss:// URL"));
     }
     int port = url.getPort() > 0 ? url.getPort() : 443;
     URI linkUri = URI.create("wss://" + url.getHost() + ":" + port + LINK_PATH);
-    SslContext tls = clientContext(pinnedInstanceId);
+    SslContext tls = clientContext(pins);
     DialOutcome outcome = new DialOutcome(handler, url);
     ChannelFuture connect = new Bootstrap()
         .group(workers)
@@ -155,7 +167,21 @@ public final class MeshTransport implements AutoCloseable {
     return outcome.future();
   }
 
+  private record ServerTls(InstanceIdentity identity, SslContext context) {}
+
+  /** The listener's TLS context for the identity in use now, made again when that changes. */
   private SslContext serverContext() {
+    InstanceIdentity now = identity.get();
+    ServerTls cached = serverTls;
+    if (cached != null && cached.identity() == now) {
+      return cached.context();
+    }
+    SslContext context = serverContext(now);
+    serverTls = new ServerTls(now, context);
+    return context;
+  }
+
+  private static SslContext serverContext(InstanceIdentity identity) {
     try {
       return SslContextBuilder.forServer(identity.keyPair().getPrivate(), identity.certificate())
           .protocols(SslProtocols.TLS_v1_3)
@@ -167,13 +193,13 @@ public final class MeshTransport implements AutoCloseable {
     }
   }
 
-  private SslContext clientContext(String pinnedInstanceId) {
-    Predicate<String> pin = pinnedInstanceId::equals;
+  private SslContext clientContext(Set<String> pins) {
+    InstanceIdentity now = identity.get();
     try {
       return SslContextBuilder.forClient()
-          .keyManager(identity.keyPair().getPrivate(), identity.certificate())
+          .keyManager(now.keyPair().getPrivate(), now.certificate())
           .protocols(SslProtocols.TLS_v1_3)
-          .trustManager(new PinningTrustManager(pin))
+          .trustManager(new PinningTrustManager(pins))
           // Trust is the key pin, not a name: a peer behind any host name or IP is the same peer.
           .endpointIdentificationAlgorithm(null)
           .build();

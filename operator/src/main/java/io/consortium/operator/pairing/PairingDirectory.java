@@ -39,7 +39,8 @@ public final class PairingDirectory {
 
   /**
    * The pairing that pins this peer key, if any: the standing one first, else a revoked or deleted
-   * one (the peer must be told).
+   * one (the peer must be told); a peer's previous key counts during its key rollover, until it links
+   * with the new one.
    */
   public Optional<PeerPairing> byPeer(String instanceId) {
     return pinning(instanceId).stream().min(Comparator.comparing(p -> stands(p) ? 0 : 1));
@@ -55,7 +56,8 @@ public final class PairingDirectory {
   private List<PeerPairing> pinning(String instanceId) {
     return all().stream()
         .filter(p -> p.getStatus() != null && p.getStatus().peer != null
-            && instanceId.equals(p.getStatus().peer.instanceId))
+            && (instanceId.equals(p.getStatus().peer.instanceId)
+                || instanceId.equals(p.getStatus().peer.previousInstanceId) && stillAccepted(p.getStatus().peer)))
         .toList();
   }
 
@@ -69,6 +71,10 @@ public final class PairingDirectory {
     }
     PairingPhase phase = pairing.getStatus() == null ? null : pairing.getStatus().phase;
     return phase != PairingPhase.PeerRevoked && phase != PairingPhase.Revoked && phase != PairingPhase.Failed;
+  }
+
+  private static boolean stillAccepted(io.consortium.operator.api.v1alpha1.spec.PeerIdentity peer) {
+    return peer.previousPinRetiresAt == null || java.time.Instant.now().isBefore(java.time.Instant.parse(peer.previousPinRetiresAt));
   }
 
   /** The inviting pairing that issued this invitation, if it still exists. */

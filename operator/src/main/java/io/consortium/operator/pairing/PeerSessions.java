@@ -19,6 +19,10 @@ import io.consortium.operator.status.EventRecorder;
 import java.util.function.Supplier;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.consortium.operator.identity.InstanceIdentity;
+import io.consortium.operator.identity.LocalIdentity;
+import io.consortium.operator.mesh.protocol.messages.CertificateUpdate;
+import io.consortium.operator.mesh.protocol.messages.KeyRollover;
+import io.consortium.operator.mesh.protocol.messages.KeyRolloverAck;
 import io.consortium.operator.identity.Invitation;
 import io.consortium.operator.identity.InvitationException;
 import io.consortium.operator.identity.Invitations;
@@ -90,7 +94,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private final RemoteNodes remoteNodes;
   private final Supplier<List<NodeMetadata>> localNodes;
   private final EventRecorder events;
-  private final InstanceIdentity identity;
+  /** This instance's key and certificate as they change over time (renewal, rollover). */
+  private final LocalIdentity identity;
   private final String instanceName;
   private final MeshTransport transport;
   private final Clock clock;
@@ -124,7 +129,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   /** Only the leader replica runs the link; a standby refuses links so that peers retry the leader. */
   private volatile boolean leading;
 
-  public PeerSessions(PairingDirectory directory, InstanceIdentity identity, String instanceName,
+  public PeerSessions(PairingDirectory directory, LocalIdentity identity, String instanceName,
       MeshTransport transport, long frameLimit, long maxShareSize, Clock clock, MeterRegistry metrics,
       Consumer<String> changed, RemoteNodes remoteNodes, Supplier<List<NodeMetadata>> localNodes, EventRecorder events) {
     this.maxShareSize = maxShareSize;
@@ -144,11 +149,22 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         .description("Frames refused: bad signature, wrong sender, malformed, unknown type").register(metrics);
     this.fullInventoriesSent = Counter.builder("consortium_link_full_inventories_sent_total")
         .description("Full inventories sent at a (re)connect because the two sides' digests differed").register(metrics);
+    this.linkIdentity = new LinkIdentity(identity, directory, events, clock, metrics, instanceName, changed,
+        () -> byPairing.values().stream().filter(s -> s.established).toList(), byLink::values);
   }
 
+  /** Renewal and rollover as the link sees them. */
+  public LinkIdentity linkIdentity() {
+    return linkIdentity;
+  }
+
+  private final LinkIdentity linkIdentity;
+
   /** One session: a link, whose it is, and both directions' sequence state. */
-  private final class Session {
+  private final class Session implements LinkIdentity.Link {
     final LinkConnection link;
+    /** The key this side made the link with: it signs every frame of the session, even after a rollover. */
+    final InstanceIdentity local = identity.get();
     /** Frames of one link are handled in order, off the I/O thread: they lead to API calls. */
     final SerialExecutor inbox = new SerialExecutor(workers);
     volatile String pairing;
@@ -169,10 +185,36 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       this.link = link;
     }
 
-    void send(Record body) {
+    @Override
+    public String pairing() {
+      return pairing;
+    }
+
+    @Override
+    public LinkConnection connection() {
+      return link;
+    }
+
+    @Override
+    public InstanceIdentity local() {
+      return local;
+    }
+
+    @Override
+    public boolean established() {
+      return established;
+    }
+
+    @Override
+    public void later(Runnable task) {
+      inbox.execute(task);
+    }
+
+    @Override
+    public void send(Record body) {
       SequenceNumber position = sending.next();
-      Envelope envelope = Messages.envelope(body, identity.instanceId(), link.peerInstanceId(), position, clock);
-      link.sendText(EnvelopeCodec.sign(envelope, identity));
+      Envelope envelope = Messages.envelope(body, local.instanceId(), link.peerInstanceId(), position, clock);
+      link.sendText(EnvelopeCodec.sign(envelope, local));
     }
   }
 
@@ -232,6 +274,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       disconnect(pairing, "pairing revoked: " + reason);
     } // else: it keeps dialling, with its backoff, to tell the peer
     remoteNodes.removeAll(pairing);
+    linkIdentity.forget(pairing);
     return revocationDelivered.contains(pairing);
   }
 
@@ -257,6 +300,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   public void forget(String pairing, String untoldPeer, String reason) {
     disconnect(pairing, "pairing deleted");
     revocationDelivered.remove(pairing);
+    linkIdentity.forget(pairing);
     if (untoldPeer != null) {
       untoldPeers.put(untoldPeer, reason);
     }
@@ -292,11 +336,17 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       if (stopped || closed) {
         return;
       }
-      transport.dial(url, pin, PeerSessions.this).whenComplete((link, failure) -> {
+      transport.dial(url, linkIdentity.acceptedPins(pairing, pin), PeerSessions.this).whenComplete((link, failure) -> {
         if (failure != null) {
           Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
               ? failure.getCause() : failure;
           String reason = cause instanceof LinkFailure lf ? lf.reason() : "PeerUnreachable";
+          if (LinkIdentity.PIN_ROLLED_WHILE_OFFLINE.equals(reason)) {
+            // Retrying cannot help: the pinned key is retired, only a new invitation pairs again.
+            dialers.remove(pairing, this);
+            markDown(pairing, reason, cause.getMessage(), true);
+            return;
+          }
           markDown(pairing, reason, cause.getMessage(), false);
           redialLater();
           return;
@@ -455,8 +505,9 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     LinkConnection link = session.link;
     SignedEnvelope signed;
     try {
-      signed = EnvelopeCodec.open(text, link.peerCertificate().getPublicKey(), identity.instanceId(), frameLimit);
-    } catch (ProtocolException e) {
+      signed = EnvelopeCodec.open(text, link.peerCertificate().getPublicKey(), session.local.instanceId(), frameLimit);
+    } catch (ProtocolException refused) {
+      ProtocolException e = linkIdentity.forgedRollover(session, text, refused);
       framesRefused.increment();
       LOG.warn("Refused a frame from {}: {}", link, e.getMessage());
       refuse(session, e);
@@ -508,6 +559,9 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       case SHARE_REVOKE -> withShares(inbox -> inbox.revoked(session.pairing, Messages.body(envelope, ShareRevoke.class)));
       case INVENTORY_DIGEST -> onInventoryDigest(session, Messages.body(envelope, InventoryDigest.class));
       case INVENTORY -> onInventory(session, Messages.body(envelope, Inventory.class));
+      case CERTIFICATE_UPDATE -> linkIdentity.onCertificateUpdate(session, Messages.body(envelope, CertificateUpdate.class));
+      case KEY_ROLLOVER -> linkIdentity.onKeyRollover(session, Messages.body(envelope, KeyRollover.class));
+      case KEY_ROLLOVER_ACK -> linkIdentity.onKeyRolloverAck(session, Messages.body(envelope, KeyRolloverAck.class));
       default -> LOG.debug("{} from {} is not handled by this version", type, session.pairing);
     }
   }
@@ -532,7 +586,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   }
 
   private Hello hello(Session session) {
-    return new Hello(instanceName, identity.instanceId(), identity.certificateThumbprint(), session.sending.epoch(),
+    return new Hello(instanceName, session.local.instanceId(), linkIdentity.certificateOf(session).certificateThumbprint(),
+        session.sending.epoch(),
         List.of(EnvelopeCodec.VERSION));
   }
 
@@ -597,7 +652,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       refuseRedemption(session, name, RedemptionRefusal.InvitationRevoked, "the invitation's pairing was revoked", address);
       return;
     }
-    if (!Invitations.signedBy(redeem.invitation(), identity.keyPair().getPublic())) {
+    if (!Invitations.signedBy(redeem.invitation(), identity.get().keyPair().getPublic())) {
       refuseRedemption(session, name, RedemptionRefusal.BadSignature, "the invitation does not carry "
           + instanceName + "'s signature: it was changed after signing, or signed by another key", address);
       return;
@@ -611,7 +666,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       refuseRedemption(session, name, reason, e.getMessage(), address);
       return;
     }
-    if (!invitation.issuer().equals(identity.instanceId()) || !invitation.id().equals(redeem.invitationId())) {
+    if (!invitation.issuer().equals(session.local.instanceId()) || !invitation.id().equals(redeem.invitationId())) {
       refuseRedemption(session, name, RedemptionRefusal.InvitationInvalid,
           "the invitation was not issued by " + instanceName + " as " + redeem.invitationId(), address);
       return;
@@ -764,11 +819,13 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       if (peerEpoch != null) {
         s.peerEpoch = peerEpoch;
       }
+      linkIdentity.onConnect(s, session);
       session.role = s.role;
       session.flow = s.flow;
     });
     LOG.info("Pairing {} connected to {}", pairing, session.link);
     changed.accept(pairing);
+    linkIdentity.sendOnConnect(session);
     sendNodes(session);
     ShareInbox inbox = shares;
     if (inbox != null) {
@@ -1026,7 +1083,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
 
   /** The PEM of this instance's certificate, for a REDEEM. */
   public String certificatePem() {
-    return Pem.certificate(identity.certificate());
+    return Pem.certificate(identity.get().certificate());
   }
 
   @Override

@@ -22,7 +22,9 @@ import io.consortium.operator.controller.PeerPairingReconciler;
 import io.consortium.operator.pairing.RemoteNodes;
 import io.consortium.operator.embedded.EmbeddedApiServer;
 import io.consortium.operator.identity.IdentityStore;
+import io.consortium.operator.identity.CertificateRenewal;
 import io.consortium.operator.identity.InstanceIdentity;
+import io.consortium.operator.identity.LocalIdentity;
 import io.consortium.operator.mesh.LinkTiming;
 import io.consortium.operator.mesh.MeshTransport;
 import io.consortium.operator.pairing.PairingDirectory;
@@ -69,7 +71,8 @@ public final class OperatorRuntime implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final String namespace;
   private Operator operator;
-  private InstanceIdentity identity;
+  private LocalIdentity identity;
+  private IdentityUpkeep upkeep;
   private KubernetesClient client;
   private HealthServer health;
   private MeshTransport mesh;
@@ -149,7 +152,10 @@ public final class OperatorRuntime implements AutoCloseable {
     String instanceName = settings.instanceName() != null ? settings.instanceName() : namespace;
     String externalHost = settings.externalHost();
     IdentityStore store = new IdentityStore(client, namespace, settings.identitySecretName(), clock);
-    identity = store.loadOrCreate(instanceName, List.of(externalHost));
+    store.loadOrCreate(instanceName, List.of(externalHost), settings.certValidity());
+    IdentityStore.Stored stored = store.load();
+    identity = new LocalIdentity(stored.current(), stored.rollover());
+    CertificateRenewal renewal = new CertificateRenewal(settings.certValidity(), settings.certRenewBefore());
     LOG.info("Instance {} has ID {}", instanceName, identity.instanceId());
 
     mesh = new MeshTransport(identity, settings.frameLimit(), LinkTiming.DEFAULT);
@@ -173,12 +179,20 @@ public final class OperatorRuntime implements AutoCloseable {
         },
         new RemoteNodes(client, namespace), () -> ConsortiumNodeReconciler.advertised(client, namespace), events);
     resources.add(sessions);
+    sessions.linkIdentity().setRenewal(renewal);
     sessions.setLeading(!settings.leaderElection());
     meshPort = mesh.listen(settings.meshBindAddress(), settings.meshPort(), sessions);
     // With --mesh-port 0 the port is known only now.
     String externalUrl = settings.externalUrl() != null && !settings.externalUrl().isBlank()
         ? settings.externalUrl() : "wss://" + defaultExternalHost(settings.meshBindAddress()) + ":" + meshPort;
-    store.publish(identity, instanceName, externalUrl);
+    Runnable publish = () -> store.publish(identity, instanceName, externalUrl,
+        renewal.renewsAt(identity.get().certificate()));
+    publish.run();
+    upkeep = new IdentityUpkeep(client, namespace, store, identity, renewal, settings.keyRolloverGrace(), instanceName,
+        List.of(externalHost), sessions.linkIdentity(), publish, clock, registry);
+    resources.add(upkeep);
+    upkeep.start();
+    upkeep.setLeading(!settings.leaderElection());
     out.println("Instance ID: " + identity.instanceId() + " (kubectl get configmap "
         + IdentityStore.INSTANCE_CONFIGMAP + " -n " + namespace + ")");
 
@@ -246,9 +260,11 @@ public final class OperatorRuntime implements AutoCloseable {
         () -> {
           LOG.info("Leading: this replica runs the controllers and the peer link");
           sessions.setLeading(true);
+          upkeep.setLeading(true);
         },
         () -> {
           sessions.setLeading(false);
+          upkeep.setLeading(false);
           if (!closed) {
             LOG.error("Lost the leader lease {}; exiting so that a new leader takes over", settings.leaseName());
             Thread exit = new Thread(() -> System.exit(1), "lost-lease-exit");
@@ -346,7 +362,13 @@ public final class OperatorRuntime implements AutoCloseable {
     return new HealthServer.Verdict(true, "ready");
   }
 
+  /** The identity links are made with now. */
   public InstanceIdentity identity() {
+    return identity.get();
+  }
+
+  /** The identity over time: the key in use and a key rollover under way. */
+  public LocalIdentity localIdentity() {
     return identity;
   }
 

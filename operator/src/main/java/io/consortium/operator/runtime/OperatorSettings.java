@@ -24,13 +24,22 @@ public record OperatorSettings(
     int embeddedPort,
     Path kubeconfigOut,
     Duration stuckAfter,
-    Duration revokeTimeout) {
+    Duration revokeTimeout,
+    Duration certValidity,
+    Duration certRenewBefore,
+    Duration keyRolloverGrace) {
 
   /**
    * How long deleting a PeerPairing (or an outgoing share) waits to tell a peer without a link before
    * it lets the resource go; the peer learns at its next connect.
    */
   public static final Duration DEFAULT_REVOKE_TIMEOUT = Duration.ofMinutes(10);
+  /** A new instance certificate is valid this long (one year). */
+  public static final Duration DEFAULT_CERT_VALIDITY = Duration.ofDays(365);
+  /** Renewed this long before it expires (30 days). */
+  public static final Duration DEFAULT_CERT_RENEW_BEFORE = Duration.ofDays(30);
+  /** A rolled key's old pin is retired at the latest this long after the rollover (7 days). */
+  public static final Duration DEFAULT_KEY_ROLLOVER_GRACE = Duration.ofDays(7);
 
   /** With the defaults of the day-two timings. */
   public OperatorSettings(String namespace, String instanceName, String meshBindAddress, int meshPort,
@@ -39,14 +48,30 @@ public record OperatorSettings(
       Path kubeconfigOut) {
     this(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit, healthPort,
         identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort, kubeconfigOut,
-        ShareContext.DEFAULT_STUCK_AFTER, DEFAULT_REVOKE_TIMEOUT);
+        ShareContext.DEFAULT_STUCK_AFTER, DEFAULT_REVOKE_TIMEOUT, DEFAULT_CERT_VALIDITY, DEFAULT_CERT_RENEW_BEFORE,
+        DEFAULT_KEY_ROLLOVER_GRACE);
   }
 
   /** The same settings with another {@code --stuck-after}. */
   public OperatorSettings withStuckAfter(Duration stuckAfter) {
     return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
         frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-        kubeconfigOut, stuckAfter, revokeTimeout);
+        kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
+  }
+
+  /** The same settings with another {@code --revoke-timeout}. */
+  public OperatorSettings withRevokeTimeout(Duration revokeTimeout) {
+    return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
+        frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
+        kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
+  }
+
+  /** The same settings with other certificate and key lifetimes. */
+  public OperatorSettings withIdentityLifetimes(Duration certValidity, Duration certRenewBefore,
+      Duration keyRolloverGrace) {
+    return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
+        frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
+        kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
   }
 
   /** Refuses settings that cannot work, with a message that names the flag. */
@@ -82,6 +107,17 @@ public record OperatorSettings(
     }
     if (kubeconfigOut != null && !embedded) {
       throw new IllegalArgumentException("--kubeconfig-out only goes with --embedded");
+    }
+    if (certValidity.compareTo(Duration.ofMinutes(1)) < 0) {
+      throw new IllegalArgumentException("--cert-validity must be at least 1m, got " + certValidity);
+    }
+    if (certRenewBefore.isNegative() || certRenewBefore.isZero()) {
+      throw new IllegalArgumentException("--cert-renew-before must be positive, got " + certRenewBefore);
+    }
+    // The same rule the renewal applies; refused here with the flag names, before anything starts.
+    new io.consortium.operator.identity.CertificateRenewal(certValidity, certRenewBefore);
+    if (keyRolloverGrace.isNegative() || keyRolloverGrace.isZero()) {
+      throw new IllegalArgumentException("--key-rollover-grace must be positive, got " + keyRolloverGrace);
     }
     if (namespace != null && !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
       throw new IllegalArgumentException("--namespace '" + namespace + "' is not a valid namespace name");

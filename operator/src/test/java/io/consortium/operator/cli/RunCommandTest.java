@@ -67,6 +67,23 @@ class RunCommandTest {
   }
 
   @Test
+  void a_renewal_window_longer_than_the_certificate_names_both_flags() {
+    Run outcome = run("run", "--embedded", "--cert-validity", "48h", "--cert-renew-before", "72h");
+
+    assertThat(outcome.code()).isEqualTo(1);
+    assertThat(outcome.err().lines()).singleElement().asString()
+        .contains("--cert-renew-before").contains("--cert-validity");
+  }
+
+  @Test
+  void a_bad_duration_names_the_flag() {
+    Run outcome = run("run", "--embedded", "--key-rollover-grace", "a week");
+
+    assertThat(outcome.code()).isEqualTo(2);
+    assertThat(outcome.err().lines()).singleElement().asString().contains("--key-rollover-grace");
+  }
+
+  @Test
   void kubeconfig_out_without_embedded_is_refused() {
     Run outcome = run("run", "--kubeconfig-out", workdir.resolve("k").toString());
 

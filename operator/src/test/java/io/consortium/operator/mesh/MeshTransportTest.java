@@ -117,6 +117,52 @@ class MeshTransportTest {
   }
 
   @Test
+  void a_listener_whose_key_was_rolled_from_the_pinned_one_is_refused_as_pin_rolled_while_offline() {
+    // Org1 rolled its key and retired the old one; Org2 still pins the old key.
+    InstanceIdentity rolled = new io.consortium.operator.identity.CertificateRenewal(Duration.ofDays(30),
+        Duration.ofDays(1)).nextKey(org1, "org1", List.of("localhost"), Instant.now());
+    MeshTransport rolledMesh = new MeshTransport(rolled, 16 * 1024, FAST);
+    try {
+      int port = rolledMesh.listen("127.0.0.1", 0, new Recorder());
+
+      assertThatThrownBy(() -> org2Mesh.dial(URI.create("wss://127.0.0.1:" + port), org1.instanceId(), org2Events)
+          .join())
+          .cause().isInstanceOfSatisfying(LinkFailure.class,
+              f -> assertThat(f.reason()).isEqualTo("PinRolledWhileOffline"))
+          .hasMessageContaining(rolled.instanceId()).hasMessageContaining("new invitation");
+      // A peer that also accepts the new key (it followed the rollover) links.
+      assertThat(org2Mesh.dial(URI.create("wss://127.0.0.1:" + port),
+          java.util.Set.of(org1.instanceId(), rolled.instanceId()), org2Events).join().peerInstanceId())
+          .isEqualTo(rolled.instanceId());
+    } finally {
+      rolledMesh.close();
+    }
+  }
+
+  @Test
+  void the_listener_presents_a_renewed_certificate_to_new_links_while_a_live_link_keeps_going() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<InstanceIdentity> current = new java.util.concurrent.atomic.AtomicReference<>(org1);
+    MeshTransport renewing = new MeshTransport(current::get, 16 * 1024, FAST);
+    try {
+      int port = renewing.listen("127.0.0.1", 0, org1Events);
+      URI url = URI.create("wss://127.0.0.1:" + port);
+      LinkConnection first = org2Mesh.dial(url, org1.instanceId(), org2Events).get(10, TimeUnit.SECONDS);
+      InstanceIdentity renewed = new io.consortium.operator.identity.CertificateRenewal(Duration.ofDays(30),
+          Duration.ofDays(1)).renew(org1, "org1", List.of("localhost"), Instant.now());
+
+      current.set(renewed);
+      LinkConnection second = org2Mesh.dial(url, org1.instanceId(), org2Events).get(10, TimeUnit.SECONDS);
+
+      assertThat(InstanceIdentity.thumbprintOf(second.peerCertificate())).isEqualTo(renewed.certificateThumbprint());
+      assertThat(InstanceIdentity.thumbprintOf(first.peerCertificate())).isEqualTo(org1.certificateThumbprint());
+      assertThat(first.isOpen()).isTrue();
+      first.sendText("still here").get(5, TimeUnit.SECONDS);
+    } finally {
+      renewing.close();
+    }
+  }
+
+  @Test
   void a_client_without_a_certificate_never_gets_a_link() throws Exception {
     URI url = org1Url();
     SSLContext anonymous = SSLContext.getInstance("TLSv1.3");

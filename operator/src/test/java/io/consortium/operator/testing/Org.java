@@ -27,6 +27,9 @@ public final class Org implements AutoCloseable {
   private long maxShareSize = 64L << 20;
   private Duration stuckAfter = io.consortium.operator.share.ShareContext.DEFAULT_STUCK_AFTER;
   private Duration revokeTimeout = OperatorSettings.DEFAULT_REVOKE_TIMEOUT;
+  private Duration certValidity = OperatorSettings.DEFAULT_CERT_VALIDITY;
+  private Duration certRenewBefore = OperatorSettings.DEFAULT_CERT_RENEW_BEFORE;
+  private Duration keyRolloverGrace = OperatorSettings.DEFAULT_KEY_ROLLOVER_GRACE;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
   private Org(String name, EmbeddedApiServer cluster, Path kubeconfig) {
@@ -67,6 +70,14 @@ public final class Org implements AutoCloseable {
     return this;
   }
 
+  /** The operator's --cert-validity, --cert-renew-before and --key-rollover-grace, for the next start. */
+  public Org withIdentityLifetimes(Duration certValidity, Duration certRenewBefore, Duration keyRolloverGrace) {
+    this.certValidity = certValidity;
+    this.certRenewBefore = certRenewBefore;
+    this.keyRolloverGrace = keyRolloverGrace;
+    return this;
+  }
+
   /** Starts (or restarts) this org's operator against its cluster, through the kubeconfig as in production. */
   public Org startOperator() {
     operator = OperatorRuntime.start(settings(), new PrintStream(output, true, StandardCharsets.UTF_8));
@@ -85,8 +96,9 @@ public final class Org implements AutoCloseable {
 
   public OperatorSettings settings() {
     return new OperatorSettings(name, name, "127.0.0.1", meshPort, null, maxShareSize, frameLimit, 0,
-        "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null, stuckAfter,
-        revokeTimeout);
+        "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null)
+        .withStuckAfter(stuckAfter).withRevokeTimeout(revokeTimeout)
+        .withIdentityLifetimes(certValidity, certRenewBefore, keyRolloverGrace);
   }
 
   public void stopOperator() {

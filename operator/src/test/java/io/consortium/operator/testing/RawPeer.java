@@ -62,6 +62,12 @@ public final class RawPeer implements LinkHandler, AutoCloseable {
     return frame;
   }
 
+  /** Signs a message with another key than the link's, claiming to be from that key's instance. */
+  public void sendSignedBy(InstanceIdentity signer, Record body) {
+    sendFrame(EnvelopeCodec.sign(Messages.envelope(body, signer.instanceId(), link.peerInstanceId(),
+        sequence.next(), Clock.systemUTC()), signer));
+  }
+
   /** A second HELLO within the session: harmless, and a frame to capture and replay. */
   public String sendHelloAgainFrame() {
     return send(new io.consortium.operator.mesh.protocol.messages.Hello("raw", identity.instanceId(),

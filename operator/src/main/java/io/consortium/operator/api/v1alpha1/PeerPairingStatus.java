@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.consortium.operator.api.v1alpha1.spec.Flow;
 import io.consortium.operator.api.v1alpha1.spec.InvitationStatus;
+import io.consortium.operator.api.v1alpha1.spec.KeyRolloverStatus;
+import io.consortium.operator.api.v1alpha1.spec.LocalCertificate;
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.PairingRole;
 import io.consortium.operator.api.v1alpha1.spec.PeerIdentity;
@@ -37,4 +39,10 @@ public class PeerPairingStatus extends ConsortiumStatus {
 
   @JsonPropertyDescription("The peer's last session epoch; a session that does not start a newer one is a replay and is refused.")
   public Long peerEpoch;
+
+  @JsonPropertyDescription("This instance's certificate: its expiry and next renewal (the peer's are under peer).")
+  public LocalCertificate localCertificate;
+
+  @JsonPropertyDescription("This instance's key rollover under way, as told to this peer; empty when none is.")
+  public KeyRolloverStatus keyRollover;
 }

@@ -25,6 +25,7 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -166,6 +167,19 @@ public final class EnvelopeCodec {
       throw malformed(e.getMessage());
     }
     return new SignedEnvelope(envelope, compact, sha256Hex(compact), jws.getSignature().toString());
+  }
+
+  /**
+   * The message type a frame claims, read without checking anything: only to name what a refused
+   * frame pretended to be (a forged KEY_ROLLOVER is refused as InvalidRollover, not as any bad frame).
+   */
+  public static Optional<MessageType> claimedType(String compact) {
+    try {
+      JsonNode type = ProtocolJson.MAPPER.readTree(JWSObject.parse(compact).getPayload().toBytes()).get("type");
+      return type == null ? Optional.empty() : MessageType.named(type.asText());
+    } catch (ParseException | IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The payload bytes: the envelope's fields in their declared order. */

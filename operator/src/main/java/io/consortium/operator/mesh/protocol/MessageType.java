@@ -32,6 +32,9 @@ public enum MessageType {
   INVENTORY(Inventory.class),
   TRANSFER_BEGIN(TransferManifest.class),
   TRANSFER_STATUS(TransferStatus.class),
+  CERTIFICATE_UPDATE(io.consortium.operator.mesh.protocol.messages.CertificateUpdate.class),
+  KEY_ROLLOVER(io.consortium.operator.mesh.protocol.messages.KeyRollover.class),
+  KEY_ROLLOVER_ACK(io.consortium.operator.mesh.protocol.messages.KeyRolloverAck.class),
   ERROR(ErrorMessage.class);
 
   private final Class<? extends Record> bodyType;

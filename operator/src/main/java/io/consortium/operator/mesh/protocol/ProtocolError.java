@@ -28,5 +28,9 @@ public enum ProtocolError {
   /** A chunk for a transfer that is not under way. */
   UnknownTransfer,
   /** The reassembled payload's SHA-256 or size differs from its signed manifest. */
-  ChecksumMismatch
+  ChecksumMismatch,
+  /** A key rollover not signed by both the pinned key and the announced new one; the pin stays. */
+  InvalidRollover,
+  /** A certificate update whose certificate does not hold the pinned key. */
+  InvalidCertificate
 }

@@ -80,6 +80,11 @@ class MessagesTest {
             List.of(new AdvertisedNode(ORG1.instanceId(), "uid-p0", SHA))),
         new TransferManifest(TRANSFER, 10, 4, 3, SHA),
         new TransferStatus(TRANSFER, 2),
+        new io.consortium.operator.mesh.protocol.messages.CertificateUpdate(Pem.certificate(ORG1.certificate()),
+            NOW.plusSeconds(86_400)),
+        new io.consortium.operator.mesh.protocol.messages.KeyRollover(ORG1.instanceId(), ORG2.instanceId(),
+            Pem.certificate(ORG2.certificate()), NOW, NOW.plusSeconds(7 * 86_400), "eyJ.eyJ.sig"),
+        new io.consortium.operator.mesh.protocol.messages.KeyRolloverAck(ORG2.instanceId()),
         new ErrorMessage("ChecksumMismatch", "transfer arrived with another SHA-256"));
   }
 

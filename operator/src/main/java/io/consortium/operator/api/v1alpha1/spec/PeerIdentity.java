@@ -24,4 +24,16 @@ public class PeerIdentity {
 
   @JsonPropertyDescription("When the peer's current certificate expires (RFC 3339).")
   public String certificateNotAfter;
+
+  @JsonPropertyDescription("When the peer renews its certificate next (RFC 3339), as it told this instance.")
+  public String certificateRenewsAt;
+
+  @JsonPropertyDescription("The peer's key before its last key rollover; still accepted until previousPinRetiresAt or until the peer presents its new key.")
+  public String previousInstanceId;
+
+  @JsonPropertyDescription("When the previous pin stops being accepted (RFC 3339).")
+  public String previousPinRetiresAt;
+
+  @JsonPropertyDescription("When the peer rolled its key to the one pinned now (RFC 3339).")
+  public String keyRolledAt;
 }
