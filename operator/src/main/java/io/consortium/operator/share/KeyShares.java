@@ -93,7 +93,8 @@ public final class KeyShares implements ShareInbox {
   /** Whether an outgoing share still has recipients waiting for delivery (the reconciler looks again later). */
   public static boolean awaitsDelivery(KeyShare share) {
     return share.getSpec().isOutgoing() && share.getStatus() != null
-        && share.getStatus().recipients.stream().anyMatch(r -> r.phase == SharePhase.Pending);
+        && share.getStatus().recipients.stream().anyMatch(r -> r.phase == SharePhase.Pending
+            || share.getSpec().isRevoked() && r.phase != SharePhase.Revoked);
   }
 
   /** How to make the reconciler look at a KeyShare again (a link came up). */
@@ -156,8 +157,10 @@ public final class KeyShares implements ShareInbox {
         }
         PeerPairing pairing = known.get(to);
         if (revoked) {
+          // Revoked once the recipient confirms (SHARE_ACK Revoked), not once sent: a revocation queued on a
+          // link that goes down is lost, so it is sent again at every visit until confirmed.
           if (sessions.send(to, new ShareRevoke(fresh.getMetadata().getUid()))) {
-            move(fresh, recipient, SharePhase.Revoked, Cause.REVOCATION, "RevokedByOrigin", "revoked; the recipient was told");
+            note(recipient, "RevocationSent", "revoked; waiting for " + to + " to confirm");
           } else {
             note(recipient, "RevocationPending", "revoked; " + to + " is told when its link is up");
           }
@@ -376,7 +379,12 @@ public final class KeyShares implements ShareInbox {
     outgoing(ack.shareUid()).ifPresent(share -> writer.update(KeyShare.class, share.getMetadata().getName(),
         KeyShareStatus::new, fresh -> {
           RecipientStatus recipient = recipient(fresh.getStatus(), pairing);
-          if (ack.revision() == fresh.getMetadata().getGeneration() && recipient.phase == SharePhase.Pending) {
+          if (ack.phase() == SharePhase.Revoked) {
+            if (ShareLifecycle.allows(Direction.Outgoing, recipient.phase, SharePhase.Revoked, Cause.REVOCATION)) {
+              move(fresh, recipient, SharePhase.Revoked, Cause.REVOCATION, "RevokedByOrigin",
+                  "revoked; the recipient confirmed");
+            }
+          } else if (ack.revision() == fresh.getMetadata().getGeneration() && recipient.phase == SharePhase.Pending) {
             move(fresh, recipient, SharePhase.Delivered, Cause.DELIVERY, "Delivered", "revision " + ack.revision()
                 + " is on " + pairing + "'s cluster, waiting for its decision");
             recipient.revision = ack.revision();
@@ -409,7 +417,8 @@ public final class KeyShares implements ShareInbox {
 
   @Override
   public void revoked(String pairing, ShareRevoke revoke) {
-    incoming(pairing, revoke.shareUid()).ifPresent(share -> writer.update(KeyShare.class, share.getMetadata().getName(),
+    Optional<KeyShare> existing = incoming(pairing, revoke.shareUid());
+    existing.ifPresent(share -> writer.update(KeyShare.class, share.getMetadata().getName(),
         KeyShareStatus::new, fresh -> {
           KeyShareStatus st = fresh.getStatus();
           SharePhase from = st.phase == null ? SharePhase.Pending : st.phase;
@@ -422,6 +431,9 @@ public final class KeyShares implements ShareInbox {
             AUDIT.info("{}", audit(KIND, fresh.getMetadata().getName(), pairing, from.name(), "Revoked", "peer:" + pairing));
           }
         }));
+    // Confirmed once written (or when there was nothing here to revoke), so that the origin stops sending it.
+    sessions.send(pairing, new ShareAck(revoke.shareUid(), existing.map(s -> s.getSpec().from.revision).orElse(1L),
+        SharePhase.Revoked));
   }
 
   @Override
