@@ -41,6 +41,8 @@ public final class Benchmark {
     machine.put("cores", Runtime.getRuntime().availableProcessors());
     machine.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
     machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+    // The machine may be shared: its load says how much the figures can be trusted.
+    machine.put("loadAverageAtStart", loadAverage());
     Files.createDirectories(options.workdir());
 
     out.printf("sequential: %d warm-up shares, then %d KeyShares org1 -> org2 one at a time, then a decision on each%n",
@@ -52,6 +54,14 @@ public final class Benchmark {
       propagation.put("measured", "create KeyShare on org1 (for org2) -> incoming KeyShare seen on org2 by a watch;"
           + " shares sent one at a time, each after the previous was acknowledged on org1");
       propagation.set("objectsHeldAfter", s.objectsAfter());
+      int traced = 0;
+      for (var step : s.timeline()) {
+        traced = Math.max(traced, step.get("inShares").asInt());
+      }
+      propagation.put("timelineMeasured", "the last " + traced
+          + " shares traced request by request at the three API servers: each request's arrival, as an offset from"
+          + " the bench's create, median over the traced shares (leases left out)");
+      propagation.set("timeline", s.timeline());
       results.set("sharePropagation", propagation);
       ObjectNode decision = s.decision().json();
       decision.put("measured", "merge patch spec.decision: Accept on org2's incoming KeyShare -> org1's recipient"
@@ -97,6 +107,7 @@ public final class Benchmark {
     out.printf("idle operator: %d start(s) of the jar with run --embedded%n", options.idleRuns());
     results.set("idleOperator", IdleFootprint.of(options.jar(), options.settle(), options.idleRuns()).run());
 
+    machine.put("loadAverageAtEnd", loadAverage());
     Path file = options.out();
     if (file.toAbsolutePath().getParent() != null) {
       Files.createDirectories(file.toAbsolutePath().getParent());
@@ -158,6 +169,24 @@ public final class Benchmark {
     out.printf("objects held after the sequential run: %s; after the burst: %s%n", prop.get("objectsHeldAfter"),
         burst.get("objectsHeldAfter"));
     out.println("medians where several samples; every figure with what it measured is in the JSON file");
+    out.println("load average at start / end: " + r.at("/machine/loadAverageAtStart").asText() + " / "
+        + r.at("/machine/loadAverageAtEnd").asText() + " on " + r.at("/machine/cores").asText() + " cores");
+    out.println();
+    out.println("where a share's time goes (" + prop.get("timelineMeasured").asText() + "):");
+    for (var step : prop.get("timeline")) {
+      out.printf("  +%7.2f ms  %-60s (%d shares)%n", step.get("medianOffsetMs").asDouble(), step.get("step").asText(),
+          step.get("inShares").asInt());
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown" off Linux. */
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static double round(double v) {

@@ -145,7 +145,10 @@ final class ShareTimings implements AutoCloseable {
 
   /** Sequential figures: warm-up, then {@code count} shares one at a time, then a decision on each. */
   record Sequential(Distribution propagation, Distribution decision, ObjectNode requestsPerShare,
-      ObjectNode requestsPerDecision, ObjectNode objectsAfter) {}
+      ObjectNode requestsPerDecision, ObjectNode objectsAfter, com.fasterxml.jackson.databind.node.ArrayNode timeline) {}
+
+  /** How many of the last shares of the sequential run are traced request by request for the breakdown. */
+  private static final int TRACED = 50;
 
   Sequential sequential(int warmup, int count) {
     for (int i = 0; i < warmup; i++) {
@@ -158,15 +161,26 @@ final class ShareTimings implements AutoCloseable {
     Map<RequestCounter.Key, Long>[] before = counts();
     List<Long> propagation = new ArrayList<>();
     List<String> uids = new ArrayList<>();
+    int traced = Math.min(TRACED, count);
+    List<long[]> tracedShares = new ArrayList<>();
     for (int i = 0; i < count; i++) {
+      if (i == count - traced) {
+        orgs.forEach(o -> o.cluster().requests().startTrace());
+      }
       long start = System.nanoTime();
       String uid = share("share-" + i, List.of("org2"));
-      propagation.add(await("arrived/org2/" + uid) - start);
+      long arrived = await("arrived/org2/" + uid);
+      propagation.add(arrived - start);
       // One at a time: the next share goes once org1 has the acknowledgement of this one.
-      await("delivered/org2/" + uid);
+      long delivered = await("delivered/org2/" + uid);
       uids.add(uid);
+      if (i >= count - traced) {
+        tracedShares.add(new long[] {start, arrived, delivered});
+      }
     }
     quiesce();
+    List<List<RequestCounter.Traced>> traces = new ArrayList<>();
+    orgs.forEach(o -> traces.add(o.cluster().requests().stopTrace()));
     Map<RequestCounter.Key, Long>[] delivered = counts();
     List<Long> decisions = new ArrayList<>();
     for (String uid : uids) {
@@ -177,7 +191,55 @@ final class ShareTimings implements AutoCloseable {
     quiesce();
     Map<RequestCounter.Key, Long>[] decided = counts();
     return new Sequential(Distribution.ofNanos(propagation), Distribution.ofNanos(decisions),
-        perShare(before, delivered, count, 0, 1), perShare(delivered, decided, count, 0, 1), objects());
+        perShare(before, delivered, count, 0, 1), perShare(delivered, decided, count, 0, 1), objects(),
+        timeline(tracedShares, traces));
+  }
+
+  /**
+   * Where a share's time goes: every request the API servers received while one share travelled
+   * (shares go one at a time, so each window holds one share's requests), as its offset from the
+   * bench's create, median over the traced shares; with the two moments the bench's watches saw.
+   */
+  private com.fasterxml.jackson.databind.node.ArrayNode timeline(List<long[]> shares,
+      List<List<RequestCounter.Traced>> traces) {
+    Map<String, List<Long>> offsets = new java.util.LinkedHashMap<>();
+    for (int j = 0; j < shares.size(); j++) {
+      long start = shares.get(j)[0];
+      long end = j + 1 < shares.size() ? shares.get(j + 1)[0] : Long.MAX_VALUE;
+      List<long[]> steps = new ArrayList<>();
+      List<String> labels = new ArrayList<>();
+      for (int k = 0; k < traces.size(); k++) {
+        for (RequestCounter.Traced r : traces.get(k)) {
+          if (r.nanoTime() < start || r.nanoTime() >= end || r.key().resource().startsWith("leases")) {
+            continue;
+          }
+          steps.add(new long[] {r.nanoTime() - start, labels.size()});
+          labels.add(orgs.get(k).name() + " " + r.key().verb() + " " + r.key().resource()
+              + (r.key().client().equals(AGENT) ? " (bench)" : ""));
+        }
+      }
+      steps.add(new long[] {shares.get(j)[1] - start, labels.size()});
+      labels.add("org2: the bench's watch sees the incoming KeyShare");
+      steps.add(new long[] {shares.get(j)[2] - start, labels.size()});
+      labels.add("org1: the bench's watch sees org2 Delivered");
+      steps.sort(java.util.Comparator.comparingLong(a -> a[0]));
+      Map<String, Integer> seen = new java.util.HashMap<>();
+      for (long[] step : steps) {
+        String label = labels.get((int) step[1]);
+        int n = seen.merge(label, 1, Integer::sum);
+        offsets.computeIfAbsent(n == 1 ? label : label + " #" + n, l -> new ArrayList<>()).add(step[0]);
+      }
+    }
+    List<Map.Entry<String, List<Long>>> ordered = new ArrayList<>(offsets.entrySet());
+    ordered.sort(java.util.Comparator.comparingDouble(e -> Distribution.ofNanos(e.getValue()).p50()));
+    com.fasterxml.jackson.databind.node.ArrayNode timeline = ProtocolJson.MAPPER.createArrayNode();
+    for (Map.Entry<String, List<Long>> e : ordered) {
+      ObjectNode step = timeline.addObject();
+      step.put("step", e.getKey());
+      step.put("medianOffsetMs", Distribution.ofNanos(e.getValue()).p50());
+      step.put("inShares", e.getValue().size());
+    }
+    return timeline;
   }
 
   private void decide(String uid, String decision) {

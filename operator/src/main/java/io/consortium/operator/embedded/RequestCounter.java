@@ -1,5 +1,8 @@
 package io.consortium.operator.embedded;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,10 +30,38 @@ public final class RequestCounter {
     }
   }
 
+  /** A request as it reached the server, while a trace runs. */
+  public record Traced(long nanoTime, Key key, String path) {}
+
   private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
+  /** Null unless a trace runs: then every request is also kept, with the time it arrived. */
+  private volatile List<Traced> trace;
 
   void record(String method, String path, String userAgent) {
-    counts.computeIfAbsent(key(method, path, userAgent), k -> new LongAdder()).increment();
+    Key key = key(method, path, userAgent);
+    counts.computeIfAbsent(key, k -> new LongAdder()).increment();
+    List<Traced> tracing = trace;
+    if (tracing != null) {
+      int query = path.indexOf('?');
+      tracing.add(new Traced(System.nanoTime(), key, query < 0 ? path : path.substring(0, query)));
+    }
+  }
+
+  /** Keeps every request from now on, with its arrival time, until {@link #stopTrace()}: for a latency breakdown. */
+  public void startTrace() {
+    trace = Collections.synchronizedList(new ArrayList<>());
+  }
+
+  /** The requests kept since {@link #startTrace()}, in arrival order; stops keeping them. */
+  public List<Traced> stopTrace() {
+    List<Traced> kept = trace;
+    trace = null;
+    if (kept == null) {
+      return List.of();
+    }
+    synchronized (kept) {
+      return List.copyOf(kept);
+    }
   }
 
   /** The counts so far. */
