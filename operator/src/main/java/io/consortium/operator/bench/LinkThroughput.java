@@ -91,6 +91,7 @@ final class LinkThroughput {
     List<Double> linkRates = new ArrayList<>();
     List<Double> plainRates = new ArrayList<>();
     List<Double> describeSeconds = new ArrayList<>();
+    List<Integer> backlogPeaks = new ArrayList<>();
     long heapBefore = 0;
     long heapPeak = 0;
     try {
@@ -102,6 +103,7 @@ final class LinkThroughput {
         heap.stop();
         linkRates.add(link.megabytesPerSecond());
         describeSeconds.add(link.describeSeconds());
+        backlogPeaks.add(link.backlogPeak());
         if (heap.peak() - heap.baseline() > heapPeak - heapBefore) {
           heapBefore = heap.baseline();
           heapPeak = heap.peak();
@@ -127,6 +129,9 @@ final class LinkThroughput {
       node.put("plainTlsMBpsRounds", String.valueOf(plainRates.stream().map(LinkThroughput::round).toList()));
       node.put("manifestSeconds", round(median(describeSeconds)));
       node.put("receiverWorkAloneMBps", round(receiverAlone));
+      node.put("receiverBacklogPeakChunks", String.valueOf(backlogPeaks));
+      node.put("receiverBacklogMeasured", "the most chunks received by the link but not yet taken by the reassembler,"
+          + " per round: the link reads on whatever the reassembler's pace, so these wait in the heap");
       node.put("heapBaselineMiB", heapBefore >> 20);
       node.put("heapPeakMiB", heapPeak >> 20);
       node.put("heapGrowthMiB", (heapPeak - heapBefore) >> 20);
@@ -138,12 +143,15 @@ final class LinkThroughput {
     }
   }
 
-  private record LinkRun(double megabytesPerSecond, double describeSeconds) {}
+  private record LinkRun(double megabytesPerSecond, double describeSeconds, int backlogPeak) {}
 
   private LinkRun overTheLink(Path payload, InstanceIdentity origin, InstanceIdentity receiver) throws Exception {
     ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-reassembler"));
     AtomicReference<Reassembler<Path>> transfer = new AtomicReference<>();
     CompletableFuture<Long> done = new CompletableFuture<>();
+    // Chunks received but not yet hashed and written: nothing slows the link down when this grows.
+    java.util.concurrent.atomic.AtomicInteger backlog = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger backlogPeak = new java.util.concurrent.atomic.AtomicInteger();
     LinkHandler receiving = new LinkHandler() {
       @Override
       public void onOpen(LinkConnection link) {}
@@ -154,7 +162,9 @@ final class LinkThroughput {
       @Override
       public void onBinary(LinkConnection link, byte[] data) {
         // As PeerSessions does: hashing and writing happen off the I/O thread, in order.
+        backlogPeak.accumulateAndGet(backlog.incrementAndGet(), Math::max);
         worker.execute(() -> {
+          backlog.decrementAndGet();
           try {
             Reassembler<Path> reassembler = transfer.get();
             if (reassembler.accept(ChunkFrame.decode(ByteBuffer.wrap(data))) == Reassembler.Progress.COMPLETE) {
@@ -209,7 +219,7 @@ final class LinkThroughput {
       long end = done.get(10, TimeUnit.MINUTES);
       Files.deleteIfExists(transfer.get().result());
       link.close("done");
-      return new LinkRun(size / 1e6 / ((end - described) / 1e9), (described - start) / 1e9);
+      return new LinkRun(size / 1e6 / ((end - described) / 1e9), (described - start) / 1e9, backlogPeak.get());
     } finally {
       worker.shutdownNow();
     }
