@@ -96,6 +96,10 @@ public final class Benchmark {
       burst.put("deliveriesPerSecond", round(b.sharesPerSecond() * 2));
       burst.set("apiRequestsPerShare", b.requestsPerShare());
       burst.set("objectsHeldAfter", b.objectsAfter());
+      ObjectNode listAll = b.listAll().json();
+      listAll.put("measured", "after the burst, one LIST of every KeyShare in org1's namespace by the bench's client,"
+          + " as KeyShares.outgoing() does for each acknowledgement and decision it hears");
+      burst.set("listAllKeySharesOnOrigin", listAll);
       results.set("burst", burst);
     }
 

@@ -250,7 +250,7 @@ final class ShareTimings implements AutoCloseable {
 
   /** The burst: {@code count} KeyShares created at once on org1 (8 creators), each for org2 and org3. */
   record Burst(int shares, double createSeconds, double ackSeconds, double sharesPerSecond, ObjectNode requestsPerShare,
-      ObjectNode objectsAfter) {}
+      ObjectNode objectsAfter, Distribution listAll) {}
 
   Burst burst(int count, int creators) throws Exception {
     quiesce();
@@ -276,8 +276,15 @@ final class ShareTimings implements AutoCloseable {
       quiesce();
       Map<RequestCounter.Key, Long>[] after = counts();
       double seconds = (last - start) / 1e9;
+      // What the origin does first for each acknowledgement it hears: list every KeyShare of its namespace.
+      List<Long> lists = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        long t = System.nanoTime();
+        client(0).resources(KeyShare.class).inNamespace(orgs.get(0).name()).list();
+        lists.add(System.nanoTime() - t);
+      }
       return new Burst(count, (allCreated - start) / 1e9, seconds, count / seconds,
-          perShare(before, after, count, 0, 1, 2), objects());
+          perShare(before, after, count, 0, 1, 2), objects(), Distribution.ofNanos(lists));
     } finally {
       pool.shutdownNow();
     }
