@@ -243,6 +243,8 @@ final class ShareTimings implements AutoCloseable {
   }
 
   private void decide(String uid, String decision) {
+    // org1 may hear the acknowledgement before the bench's watch on org2 shows the incoming share.
+    await("arrived/org2/" + uid);
     String name = incomingNames.get("org2/" + uid);
     client(1).resources(KeyShare.class).withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"decision\":\"" + decision + "\"}}");
