@@ -92,6 +92,7 @@ final class LinkThroughput {
     List<Double> plainRates = new ArrayList<>();
     List<Double> describeSeconds = new ArrayList<>();
     List<Integer> backlogPeaks = new ArrayList<>();
+    List<String> liveAfterGc = new ArrayList<>();
     long heapBefore = 0;
     long heapPeak = 0;
     try {
@@ -108,6 +109,7 @@ final class LinkThroughput {
           heapBefore = heap.baseline();
           heapPeak = heap.peak();
         }
+        liveAfterGc.add(heap.livePeak() < 0 ? "no GC" : (heap.livePeak() >> 20) + " MiB after " + heap.collections() + " GC(s)");
       }
       double receiverAlone = receiverWorkAlone(payload);
       double linkMedian = median(linkRates);
@@ -135,8 +137,12 @@ final class LinkThroughput {
       node.put("heapBaselineMiB", heapBefore >> 20);
       node.put("heapPeakMiB", heapPeak >> 20);
       node.put("heapGrowthMiB", (heapPeak - heapBefore) >> 20);
-      node.put("heapMeasured", "JVM heap in use (sampled every 5 ms) during the link transfer, after a GC;"
-          + " both link ends run in the bench's JVM, so the growth is what the transfer costs the two of them");
+      node.put("heapMeasured", "JVM heap in use (sampled every 5 ms, garbage included) during the link transfer,"
+          + " from a baseline taken after a GC; both link ends run in the bench's JVM, so the growth is what the"
+          + " transfer costs the two of them, before any collection takes its garbage back");
+      node.put("heapLiveAfterGcPerRound", String.valueOf(liveAfterGc));
+      node.put("heapLiveMeasured", "per round, the largest heap left after a garbage collection during the transfer"
+          + " (the whole bench JVM: three idle organizations are in it too), or 'no GC' when none ran");
       return node;
     } finally {
       Files.deleteIfExists(payload);
@@ -353,10 +359,15 @@ final class LinkThroughput {
     return Math.round(v * 10) / 10.0;
   }
 
-  /** Samples the heap in use every 5 ms on a daemon thread. */
-  private static final class HeapWatch {
+  /**
+   * Samples the heap in use every 5 ms on a daemon thread (garbage included), and keeps the heap
+   * left after each garbage collection that runs meanwhile (what was live).
+   */
+  private static final class HeapWatch implements javax.management.NotificationListener {
     private final long baseline = used();
     private final AtomicLong peak = new AtomicLong(baseline);
+    private final AtomicLong livePeak = new AtomicLong(-1);
+    private final java.util.concurrent.atomic.AtomicInteger collections = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running = true;
     private final Thread thread;
 
@@ -376,14 +387,47 @@ final class LinkThroughput {
 
     static HeapWatch start() {
       HeapWatch watch = new HeapWatch();
+      for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (gc instanceof javax.management.NotificationEmitter emitter) {
+          emitter.addNotificationListener(watch, null, null);
+        }
+      }
       watch.thread.start();
       return watch;
+    }
+
+    @Override
+    public void handleNotification(javax.management.Notification notification, Object handback) {
+      if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+          notification.getType())) {
+        return;
+      }
+      var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+          (javax.management.openmbean.CompositeData) notification.getUserData());
+      long after = 0;
+      for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        var usage = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+        if (pool.getType() == java.lang.management.MemoryType.HEAP && usage != null) {
+          after += usage.getUsed();
+        }
+      }
+      collections.incrementAndGet();
+      livePeak.accumulateAndGet(after, Math::max);
     }
 
     void stop() throws InterruptedException {
       peak.accumulateAndGet(used(), Math::max);
       running = false;
       thread.join();
+      for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (gc instanceof javax.management.NotificationEmitter emitter) {
+          try {
+            emitter.removeNotificationListener(this);
+          } catch (javax.management.ListenerNotFoundException e) {
+            // not registered on this one
+          }
+        }
+      }
     }
 
     long baseline() {
@@ -392,6 +436,15 @@ final class LinkThroughput {
 
     long peak() {
       return peak.get();
+    }
+
+    /** The most heap left after a collection during the watch; -1 when none ran. */
+    long livePeak() {
+      return livePeak.get();
+    }
+
+    int collections() {
+      return collections.get();
     }
 
     private static long used() {
