@@ -90,7 +90,10 @@ public final class KeyShares implements ShareInbox {
     this.clock = clock;
   }
 
-  /** Whether an outgoing share still has recipients waiting for delivery (the reconciler looks again later). */
+  /**
+   * Whether an outgoing share still has recipients waiting for delivery, or for a revocation they have
+   * not confirmed (the reconciler looks again later).
+   */
   public static boolean awaitsDelivery(KeyShare share) {
     return share.getSpec().isOutgoing() && share.getStatus() != null
         && share.getStatus().recipients.stream().anyMatch(r -> r.phase == SharePhase.Pending
