@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Shares keys, networks, chaincode and config proposals between the organizations"
         + " of a blockchain consortium, each in its own cluster.",
-    subcommands = {RunCommand.class, DemoCommand.class, FabricCommand.class, BesuCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, FabricCommand.class, BesuCommand.class})
 public final class Main {
 
   /** Exit code for a failure while running: bad file, unreachable server, occupied port. */
@@ -24,8 +24,9 @@ public final class Main {
   public static void main(String[] args) {
     boolean longRunning = args.length > 0 && (args[0].equals("run") || args[0].equals("demo"));
     System.setProperty("consortium.log.target", longRunning ? "System.out" : "System.err");
-    if (args.length > 0 && args[0].equals("demo") && System.getenv("CONSORTIUM_LOG_LEVEL") == null) {
-      // The demo's story is the output; the operators' own logs would drown it.
+    if (args.length > 0 && (args[0].equals("demo") || args[0].equals("bench"))
+        && System.getenv("CONSORTIUM_LOG_LEVEL") == null) {
+      // The demo's story and the bench's table are the output; the operators' own logs would drown them.
       System.setProperty("CONSORTIUM_LOG_LEVEL", "WARN");
     }
     int code = commandLine().execute(args);

@@ -34,16 +34,19 @@ final class DiscoveryFront extends Dispatcher {
   private final Supplier<List<CustomResourceDefinition>> crds;
   private final ObjectMapper mapper = new ObjectMapper();
   private final TablePrinter tables;
+  private final RequestCounter requests;
 
-  DiscoveryFront(Dispatcher crud, Supplier<List<CustomResourceDefinition>> crds) {
+  DiscoveryFront(Dispatcher crud, Supplier<List<CustomResourceDefinition>> crds, RequestCounter requests) {
     this.crud = crud;
     this.crds = crds;
     this.tables = new TablePrinter(mapper);
+    this.requests = requests;
   }
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String path = request.getPath();
+    requests.record(request.getMethod(), path, request.getHeader("User-Agent"));
     int query = path.indexOf('?');
     String bare = query < 0 ? path : path.substring(0, query);
     if ("GET".equals(request.getMethod())) {

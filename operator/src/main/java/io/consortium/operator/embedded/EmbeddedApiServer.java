@@ -36,13 +36,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final MockWebServer http;
   private final Thread drainer;
+  private final RequestCounter requests;
 
   /** The mock server logs every request through java.util.logging at INFO; keep a reference so the level sticks. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
-  private EmbeddedApiServer(KubernetesMockServer server, MockWebServer http) {
+  private EmbeddedApiServer(KubernetesMockServer server, MockWebServer http, RequestCounter requests) {
     this.server = server;
     this.http = http;
+    this.requests = requests;
     // The mock server records every request; a long-running instance would grow without bound.
     this.drainer = new Thread(this::drainRecordedRequests, "embedded-api-drain");
     this.drainer.setDaemon(true);
@@ -53,15 +55,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     MockWebServer http = new MockWebServer();
     KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(new ArrayList<>());
-    KubernetesMockServer server =
-        new KubernetesMockServer(new Context(), http, new HashMap<>(), new DiscoveryFront(crud, () -> storedCrds(crud)), false);
+    RequestCounter requests = new RequestCounter();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), http, new HashMap<>(),
+        new DiscoveryFront(crud, () -> storedCrds(crud), requests), false);
     try {
       server.init(InetAddress.getLoopbackAddress(), port);
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot start the embedded API server on port " + port + ": "
           + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
     }
-    EmbeddedApiServer embedded = new EmbeddedApiServer(server, http);
+    EmbeddedApiServer embedded = new EmbeddedApiServer(server, http, requests);
     embedded.drainer.start();
     try (KubernetesClient client = embedded.newClient("default")) {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build())
@@ -101,6 +104,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + http.getPort();
+  }
+
+  /** The requests this server answered so far, by client, verb and resource. */
+  public RequestCounter requests() {
+    return requests;
   }
 
   public int port() {
