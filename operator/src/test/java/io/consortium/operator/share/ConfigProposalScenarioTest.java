@@ -1,8 +1,6 @@
 package io.consortium.operator.share;
 
-import static io.consortium.operator.testing.Pairings.accept;
 import static io.consortium.operator.testing.Pairings.awaitPhase;
-import static io.consortium.operator.testing.Pairings.invite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -26,6 +24,7 @@ import io.consortium.operator.fabric.config.ConfigDocument;
 import io.consortium.operator.fabric.config.Pem;
 import io.consortium.operator.fabric.config.SignatureCheck;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
+import io.consortium.operator.testing.Consortium;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -61,6 +60,7 @@ class ConfigProposalScenarioTest {
   static final String INCOMING = "org1-batch-timeout";
 
   @TempDir Path workdir;
+  Consortium consortium;
   Org org1;
   Org org2;
   Org org3;
@@ -68,13 +68,10 @@ class ConfigProposalScenarioTest {
 
   @BeforeEach
   void consortium() {
-    org1 = Org.cluster("org1", workdir).startOperator();
-    org2 = Org.cluster("org2", workdir).startOperator();
-    org3 = Org.cluster("org3", workdir).startOperator();
-    accept(org2, "org1", invite(org1, "org2"));
-    accept(org3, "org1", invite(org1, "org3"));
-    awaitPhase(org1, "org2", PairingPhase.Connected);
-    awaitPhase(org1, "org3", PairingPhase.Connected);
+    consortium = Consortium.start(workdir);
+    org1 = consortium.org1();
+    org2 = consortium.org2();
+    org3 = consortium.org3();
     // Each org's admin identity stays in its own cluster's Secret (WireTap checks no key leaves).
     adminSecret(org1, "org1-admin", "Admin@org1.example.com");
     adminSecret(org2, "org2-admin", "Admin@org2.example.com");
@@ -85,9 +82,7 @@ class ConfigProposalScenarioTest {
 
   @AfterEach
   void stop() {
-    org3.close();
-    org2.close();
-    org1.close();
+    consortium.close();
   }
 
   @Test

@@ -1,8 +1,6 @@
 package io.consortium.operator.share;
 
-import static io.consortium.operator.testing.Pairings.accept;
 import static io.consortium.operator.testing.Pairings.awaitPhase;
-import static io.consortium.operator.testing.Pairings.invite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consortium.operator.api.v1alpha1.KeyShare;
@@ -17,6 +15,7 @@ import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.identity.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
+import io.consortium.operator.testing.Consortium;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -41,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KeyShareScenarioTest {
 
   @TempDir Path workdir;
+  Consortium consortium;
   Org org1;
   Org org2;
   Org org3;
@@ -48,13 +48,10 @@ class KeyShareScenarioTest {
 
   @BeforeEach
   void consortium() {
-    org1 = Org.cluster("org1", workdir).startOperator();
-    org2 = Org.cluster("org2", workdir).startOperator();
-    org3 = Org.cluster("org3", workdir).startOperator();
-    accept(org2, "org1", invite(org1, "org2"));
-    accept(org3, "org1", invite(org1, "org3"));
-    awaitPhase(org1, "org2", PairingPhase.Connected);
-    awaitPhase(org1, "org3", PairingPhase.Connected);
+    consortium = Consortium.start(workdir);
+    org1 = consortium.org1();
+    org2 = consortium.org2();
+    org3 = consortium.org3();
     adminKey = SelfSignedCertificates.newEcKeyPair("secp256r1");
     String certificate = Pem.certificate(SelfSignedCertificates.selfSigned(adminKey, "Admin@org1.example.com",
         List.of(), Instant.now(), Duration.ofDays(30)));
@@ -66,9 +63,7 @@ class KeyShareScenarioTest {
 
   @AfterEach
   void stop() {
-    org3.close();
-    org2.close();
-    org1.close();
+    consortium.close();
   }
 
   @Test

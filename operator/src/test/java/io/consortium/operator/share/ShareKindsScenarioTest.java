@@ -1,8 +1,6 @@
 package io.consortium.operator.share;
 
-import static io.consortium.operator.testing.Pairings.accept;
 import static io.consortium.operator.testing.Pairings.awaitPhase;
-import static io.consortium.operator.testing.Pairings.invite;
 import static io.consortium.operator.testing.Shares.awaitIncoming;
 import static io.consortium.operator.testing.Shares.awaitRecipient;
 import static io.consortium.operator.testing.Shares.decide;
@@ -36,6 +34,7 @@ import io.consortium.operator.identity.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
 import io.consortium.operator.share.kinds.ChaincodeShareKind;
 import io.consortium.operator.status.Conditions;
+import io.consortium.operator.testing.Consortium;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -65,26 +64,22 @@ import org.web3j.utils.Numeric;
 class ShareKindsScenarioTest {
 
   @TempDir Path workdir;
+  Consortium consortium;
   Org org1;
   Org org2;
   Org org3;
 
   @BeforeEach
   void consortium() {
-    org1 = Org.cluster("org1", workdir).startOperator();
-    org2 = Org.cluster("org2", workdir).startOperator();
-    org3 = Org.cluster("org3", workdir).startOperator();
-    accept(org2, "org1", invite(org1, "org2"));
-    accept(org3, "org1", invite(org1, "org3"));
-    awaitPhase(org1, "org2", PairingPhase.Connected);
-    awaitPhase(org1, "org3", PairingPhase.Connected);
+    consortium = Consortium.start(workdir);
+    org1 = consortium.org1();
+    org2 = consortium.org2();
+    org3 = consortium.org3();
   }
 
   @AfterEach
   void stop() {
-    org3.close();
-    org2.close();
-    org1.close();
+    consortium.close();
   }
 
   @Test
