@@ -40,8 +40,9 @@ import io.consortium.operator.mesh.protocol.ProtocolError;
 import io.consortium.operator.mesh.protocol.ProtocolException;
 import io.consortium.operator.mesh.protocol.ChunkFrame;
 import io.consortium.operator.mesh.protocol.Chunker;
-import io.consortium.operator.mesh.protocol.MemoryChunkSink;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
+import io.consortium.operator.mesh.protocol.SpillBuffer;
+import io.consortium.operator.mesh.protocol.TempFileChunkSink;
 import io.consortium.operator.mesh.protocol.Reassembler;
 import io.consortium.operator.mesh.protocol.TransferManifest;
 import io.consortium.operator.mesh.protocol.ReplayWindow;
@@ -68,6 +69,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,6 +105,12 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private final long maxShareSize;
   private final Consumer<String> changed;
   private final Counter replaysDropped;
+  /** Where large payloads are spooled on both sides (a writable emptyDir at /tmp in the chart). */
+  private static final java.nio.file.Path TRANSFER_DIRECTORY = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+  /** Chunks written but not yet flushed to the link, at most: bounds the heap a large transfer takes. */
+  private static final int CHUNKS_IN_FLIGHT = 16;
+  private static final Duration CHUNK_WRITE_TIMEOUT = Duration.ofSeconds(60);
+
   private final Counter framesRefused;
   private final Counter fullInventoriesSent;
   private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
@@ -174,8 +182,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     volatile PairingRole role;
     volatile Flow flow;
     /** Chunked payloads being received, and those complete but not yet claimed by their offer. */
-    final Map<java.util.UUID, Reassembler<byte[]>> transfers = new ConcurrentHashMap<>();
-    final Map<java.util.UUID, byte[]> received = new ConcurrentHashMap<>();
+    final Map<java.util.UUID, Reassembler<java.nio.file.Path>> transfers = new ConcurrentHashMap<>();
+    final Map<java.util.UUID, java.nio.file.Path> received = new ConcurrentHashMap<>();
     /** The last node set sent, so that an unchanged set is not sent again. */
     volatile List<NodeMetadata> nodesSent;
     /** The pairing whose revocation this link carried: told once the peer closes it acknowledging. */
@@ -414,22 +422,26 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
    * False when no session is up.
    */
   public boolean sendOffer(String pairing, ShareOffer offer) throws ProtocolException {
-    byte[] payload;
-    try {
-      payload = ProtocolJson.MAPPER.writeValueAsBytes(offer.payload());
+    // Serialized once; beyond a frame it goes to a temp file and is read back chunk by chunk.
+    SpillBuffer payload = new SpillBuffer(frameLimit, TRANSFER_DIRECTORY);
+    try (payload) {
+      ProtocolJson.MAPPER.writeValue(payload, offer.payload());
     } catch (java.io.IOException e) {
+      payload.delete();
       throw new IllegalStateException("cannot serialize a share payload", e);
     }
-    if (payload.length > maxShareSize) {
+    if (payload.size() > maxShareSize) {
+      payload.delete();
       throw new ProtocolException(ProtocolError.PayloadTooLarge, "share " + offer.shareName() + " carries "
-          + payload.length + " bytes, more than --max-share-size (" + maxShareSize + " bytes)");
+          + payload.size() + " bytes, more than --max-share-size (" + maxShareSize + " bytes)");
     }
     Session session = byPairing.get(pairing);
     if (session == null || !session.established || !session.link.isOpen()) {
+      payload.delete();
       return false;
     }
     // A JWS carries its payload base64url-encoded: a third larger, plus the envelope around it.
-    boolean fits = payload.length * 4L / 3 + 4096 <= frameLimit;
+    boolean fits = payload.size() * 4L / 3 + 4096 <= frameLimit;
     session.inbox.execute(() -> {
       if (fits) {
         session.send(offer);
@@ -437,22 +449,35 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       }
       try {
         java.util.UUID id = java.util.UUID.randomUUID();
-        TransferManifest manifest = TransferManifest.describe(id, new java.io.ByteArrayInputStream(payload), frameLimit,
-            maxShareSize);
+        TransferManifest manifest;
+        try (java.io.InputStream in = payload.open()) {
+          manifest = TransferManifest.describe(id, in, frameLimit, maxShareSize);
+        }
         session.send(manifest);
-        try (Chunker chunker = Chunker.open(manifest, new java.io.ByteArrayInputStream(payload), 0, frameLimit,
-            maxShareSize)) {
+        java.util.ArrayDeque<CompletableFuture<Void>> inFlight = new java.util.ArrayDeque<>();
+        try (java.io.InputStream in = payload.open();
+            Chunker chunker = Chunker.open(manifest, in, 0, frameLimit, maxShareSize)) {
           while (chunker.hasNext()) {
             java.nio.ByteBuffer frame = chunker.next();
             byte[] bytes = new byte[frame.remaining()];
             frame.get(bytes);
-            session.link.sendBinary(bytes);
+            inFlight.add(session.link.sendBinary(bytes));
+            // Bounded: the link, not the heap, sets the pace of a large transfer.
+            if (inFlight.size() >= CHUNKS_IN_FLIGHT) {
+              inFlight.poll().get(CHUNK_WRITE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
           }
         }
         session.send(new ShareOffer(offer.kind(), offer.shareUid(), offer.shareName(), offer.revision(),
             offer.expiresAt(), ProtocolJson.MAPPER.createObjectNode(), id));
-      } catch (java.io.IOException | ProtocolException e) {
+      } catch (java.io.IOException | ProtocolException | java.util.concurrent.ExecutionException
+          | java.util.concurrent.TimeoutException e) {
+        // The offer is sent again on the next visit or link-up.
         LOG.warn("Could not send share {} to {}: {}", offer.shareName(), pairing, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        payload.delete();
       }
     });
     return true;
@@ -937,14 +962,19 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       throw new ProtocolException(ProtocolError.PayloadTooLarge, "transfer " + manifest.transferId() + " announces "
           + manifest.totalSize() + " bytes, more than this instance's --max-share-size (" + maxShareSize + " bytes)");
     }
-    session.transfers.put(manifest.transferId(),
-        new Reassembler<>(manifest, new MemoryChunkSink(manifest.totalSize()), frameLimit, maxShareSize));
+    try {
+      session.transfers.put(manifest.transferId(),
+          new Reassembler<>(manifest, new TempFileChunkSink(TRANSFER_DIRECTORY), frameLimit, maxShareSize));
+    } catch (java.io.IOException e) {
+      throw new ProtocolException(ProtocolError.MalformedFrame, "transfer " + manifest.transferId()
+          + " cannot be received here: " + e.getMessage());
+    }
   }
 
   private void onChunk(Session session, byte[] data) {
     try {
       ChunkFrame chunk = ChunkFrame.decode(java.nio.ByteBuffer.wrap(data));
-      Reassembler<byte[]> reassembler = session.transfers.get(chunk.transferId());
+      Reassembler<java.nio.file.Path> reassembler = session.transfers.get(chunk.transferId());
       if (reassembler == null) {
         throw new ProtocolException(ProtocolError.UnknownTransfer, "a chunk of transfer " + chunk.transferId()
             + ", which no TRANSFER_BEGIN announced");
@@ -961,19 +991,29 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     }
   }
 
+  private static void deleteQuietly(java.nio.file.Path file) {
+    try {
+      java.nio.file.Files.deleteIfExists(file);
+    } catch (java.io.IOException e) {
+      LOG.debug("Could not delete {}: {}", file, e.getMessage());
+    }
+  }
+
   private void onShareOffer(Session session, SignedEnvelope signed, ShareOffer offer) throws ProtocolException {
     if (offer.transferId() != null) {
-      byte[] payload = session.received.remove(offer.transferId());
+      java.nio.file.Path payload = session.received.remove(offer.transferId());
       if (payload == null) {
         throw new ProtocolException(ProtocolError.UnknownTransfer, "share " + offer.shareName()
             + " names transfer " + offer.transferId() + ", which did not arrive whole");
       }
       try {
         offer = new ShareOffer(offer.kind(), offer.shareUid(), offer.shareName(), offer.revision(), offer.expiresAt(),
-            ProtocolJson.MAPPER.readTree(payload), null);
+            ProtocolJson.MAPPER.readTree(payload.toFile()), null);
       } catch (java.io.IOException e) {
         throw new ProtocolException(ProtocolError.MalformedFrame, "the payload of share " + offer.shareName()
             + " is not JSON: " + e.getMessage());
+      } finally {
+        deleteQuietly(payload);
       }
     }
     if (session.role == null || !Flows.mayReceive(session.role, session.flow)) {
@@ -1028,6 +1068,17 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   }
 
   private void closed(Session session, String reason) {
+    // What a cut link left half received is dropped; the origin sends it again whole.
+    for (Reassembler<java.nio.file.Path> transfer : session.transfers.values()) {
+      try {
+        transfer.abandon();
+      } catch (java.io.IOException e) {
+        LOG.debug("Could not drop a partial transfer: {}", e.getMessage());
+      }
+    }
+    session.transfers.clear();
+    session.received.values().forEach(PeerSessions::deleteQuietly);
+    session.received.clear();
     String revoked = session.revocationSent;
     if (revoked != null && !closed) {
       Dialer dialer = dialers.get(revoked);

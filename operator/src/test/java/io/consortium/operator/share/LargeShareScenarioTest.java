@@ -75,6 +75,16 @@ class LargeShareScenarioTest {
           .map(s -> "Delivered".equals(s.summary)).orElse(false));
       assertThat(org2.client().resources(KeyShare.class).list().getItems()).as("exactly once").hasSize(1);
       assertThat(network.connections()).as("the transfer was cut and a new link carried it").isGreaterThan(linksBefore);
+      Org.await("no spooled payload left behind, on either side", Pairings.WAIT, () -> spooled().isEmpty());
+    }
+  }
+
+  /** The payload files the link spools a large share to (SpillBuffer, TempFileChunkSink) in java.io.tmpdir. */
+  private static java.util.List<java.nio.file.Path> spooled() {
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.filter(p -> p.getFileName().toString().matches("(transfer-.*\\.part|offer-.*\\.json)")).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
