@@ -2,7 +2,6 @@ package io.consortium.operator.runtime;
 
 import java.net.URI;
 import java.nio.file.Files;
-import io.consortium.operator.share.ShareContext;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -34,6 +33,8 @@ public record OperatorSettings(
    * it lets the resource go; the peer learns at its next connect.
    */
   public static final Duration DEFAULT_REVOKE_TIMEOUT = Duration.ofMinutes(10);
+  /** A share undelivered this long while its link is up shows DeliveryStalled (DESIGN.md's default). */
+  public static final Duration DEFAULT_STUCK_AFTER = Duration.ofMinutes(5);
   /** A new instance certificate is valid this long (one year). */
   public static final Duration DEFAULT_CERT_VALIDITY = Duration.ofDays(365);
   /** Renewed this long before it expires (30 days). */
@@ -48,7 +49,7 @@ public record OperatorSettings(
       Path kubeconfigOut) {
     this(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit, healthPort,
         identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort, kubeconfigOut,
-        ShareContext.DEFAULT_STUCK_AFTER, DEFAULT_REVOKE_TIMEOUT, DEFAULT_CERT_VALIDITY, DEFAULT_CERT_RENEW_BEFORE,
+        DEFAULT_STUCK_AFTER, DEFAULT_REVOKE_TIMEOUT, DEFAULT_CERT_VALIDITY, DEFAULT_CERT_RENEW_BEFORE,
         DEFAULT_KEY_ROLLOVER_GRACE);
   }
 

@@ -27,9 +27,6 @@ import java.util.Map;
 public record ShareContext(KubernetesClient client, String namespace, StatusWriter writer, EventRecorder events,
     Clock clock, Duration stuckAfter, Duration revokeTimeout) {
 
-  /** DESIGN.md's default for {@code --stuck-after}. */
-  public static final Duration DEFAULT_STUCK_AFTER = Duration.ofMinutes(5);
-
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
   /** A Secret's entries decoded as text; {@code what} names the spec field for the error. */

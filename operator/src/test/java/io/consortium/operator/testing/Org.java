@@ -25,7 +25,7 @@ public final class Org implements AutoCloseable {
   private int meshPort;
   private long frameLimit = 1L << 20;
   private long maxShareSize = 64L << 20;
-  private Duration stuckAfter = io.consortium.operator.share.ShareContext.DEFAULT_STUCK_AFTER;
+  private Duration stuckAfter = OperatorSettings.DEFAULT_STUCK_AFTER;
   private Duration revokeTimeout = OperatorSettings.DEFAULT_REVOKE_TIMEOUT;
   private Duration certValidity = OperatorSettings.DEFAULT_CERT_VALIDITY;
   private Duration certRenewBefore = OperatorSettings.DEFAULT_CERT_RENEW_BEFORE;
