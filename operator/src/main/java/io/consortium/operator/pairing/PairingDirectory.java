@@ -6,6 +6,7 @@ import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.consortium.operator.status.StatusWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,7 @@ public final class PairingDirectory {
   private final KubernetesClient client;
   private final String namespace;
   private final StatusWriter writer;
+  private SharedIndexInformer<PeerPairing> informer;
 
   public PairingDirectory(KubernetesClient client, String namespace) {
     this.client = client;
@@ -31,6 +33,38 @@ public final class PairingDirectory {
 
   public List<PeerPairing> all() {
     return client.resources(PeerPairing.class).inNamespace(namespace).list().getItems();
+  }
+
+  /**
+   * The pairings as a watch last saw them, for the share path (one API request less per share on each
+   * side). Not for redemptions and pins, which must see what was written a moment ago.
+   */
+  public synchronized List<PeerPairing> seen() {
+    return watched().getStore().list();
+  }
+
+  /** A pairing as last seen, or fresh from the API server when the watch has not seen it yet. */
+  public Optional<PeerPairing> seen(String name) {
+    PeerPairing cached;
+    synchronized (this) {
+      cached = watched().getStore().getByKey(namespace + "/" + name);
+    }
+    return cached != null ? Optional.of(cached) : get(name);
+  }
+
+  private SharedIndexInformer<PeerPairing> watched() {
+    if (informer == null) {
+      informer = client.resources(PeerPairing.class).inNamespace(namespace).inform();
+    }
+    return informer;
+  }
+
+  /** Stops the watch. */
+  public synchronized void close() {
+    if (informer != null) {
+      informer.close();
+      informer = null;
+    }
   }
 
   public Optional<PeerPairing> get(String name) {

@@ -162,6 +162,7 @@ public final class OperatorRuntime implements AutoCloseable {
     resources.add(mesh);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PairingDirectory directory = new PairingDirectory(client, namespace);
+    resources.add(directory::close);
     AtomicReference<PeerPairingReconciler> pairings = new AtomicReference<>();
     AtomicReference<ConsortiumNodeReconciler> nodes = new AtomicReference<>();
     EventRecorder events = new EventRecorder(client, clock);

@@ -154,7 +154,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       return;
     }
     Map<String, PeerPairing> known = new HashMap<>();
-    for (PeerPairing pairing : pairings.all()) {
+    for (PeerPairing pairing : pairings.seen()) {
       known.put(pairing.getMetadata().getName(), pairing);
     }
     Instant expiresAt = share.getSpec().expiresAt == null ? null : Instant.parse(share.getSpec().expiresAt);
@@ -181,7 +181,8 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         if (recipient.phase == SharePhase.Revoked) {
           continue;
         }
-        PeerPairing pairing = known.get(to);
+        // The watch may not have seen a pairing made a moment ago: ask before calling it unknown.
+        PeerPairing pairing = known.containsKey(to) ? known.get(to) : pairings.get(to).orElse(null);
         if (revoked) {
           // Revoked once the recipient confirms (SHARE_ACK Revoked), not once sent: a revocation queued on a
           // link that goes down is lost, so it is sent again at every visit until confirmed.
@@ -442,7 +443,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       share.getMetadata().setLabels(Map.of(DIRECTION_LABEL, "incoming", FROM_LABEL, pairing,
           SHARE_UID_LABEL, offer.shareUid()));
       share.setSpec(spec);
-      PeerPairing owner = pairings.get(pairing).orElse(null);
+      PeerPairing owner = pairings.seen(pairing).orElse(null);
       if (owner != null && owner.getSpec().acceptPolicy != null
           && owner.getSpec().acceptPolicy.modeFor(kind.kind()) == AcceptMode.Auto) {
         kind.acceptAutomatically(spec);
