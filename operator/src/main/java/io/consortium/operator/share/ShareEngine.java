@@ -113,7 +113,11 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
 
   /** Whether an outgoing share still has recipients waiting for delivery (the reconciler looks again later). */
   public static boolean awaitsDelivery(Share<?, ?> share) {
-    return share.getSpec().isOutgoing() && share.getStatus() != null
+    if (share.getSpec().isOutgoing() && (share.getStatus() == null || share.getStatus().recipients.isEmpty())) {
+      // The copy the reconciler was handed predates its first offer: look again, as for any Pending one.
+      return true;
+    }
+    return share.getSpec().isOutgoing()
         && share.getStatus().recipients.stream().anyMatch(r -> r.phase == SharePhase.Pending
             || r.phase != SharePhase.Revoked && (share.getSpec().isRevoked() || !share.getSpec().to.contains(r.pairing)));
   }

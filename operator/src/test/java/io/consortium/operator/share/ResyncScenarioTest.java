@@ -118,8 +118,9 @@ class ResyncScenarioTest {
 
     share(org1, "blocked", "org2");
 
-    Org.await("DeliveryStalled on org1's share", Pairings.WAIT, () -> stalled(org1, "blocked")
-        .map(c -> c.status.name().equals("True")).orElse(false));
+    // Stalled may first say "no acknowledgement yet"; the receiver's error follows with its refusal.
+    Org.await("DeliveryStalled with org2's error on org1's share", Pairings.WAIT, () -> stalled(org1, "blocked")
+        .map(c -> c.status.name().equals("True") && c.message.contains("already exists")).orElse(false));
     Condition stalled = stalled(org1, "blocked").orElseThrow();
     assertThat(stalled.message).contains("org2").contains("already exists");
     assertThat(Shares.recipient(org1, KeyShare.class, "blocked", "org2").orElseThrow().reason)
