@@ -6,6 +6,7 @@ import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.PeerPairingSpec;
 import io.consortium.operator.api.v1alpha1.spec.InvitationAcceptance;
 import io.consortium.operator.api.v1alpha1.spec.InvitationRequest;
+import io.consortium.operator.api.v1alpha1.spec.KeyGeneration;
 import io.consortium.operator.api.v1alpha1.spec.KeyUsage;
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
@@ -102,7 +103,10 @@ public final class DemoConsortium implements AutoCloseable {
     }
   }
 
-  /** The story of the README: org1 shares a key, org2 accepts, org3 rejects, org1 revokes. */
+  /**
+   * The story of the README: org1 shares a key, org2 accepts, org3 rejects, org1 revokes; then org1
+   * shares a key it makes for the purpose, and org2 accepts it and keeps it.
+   */
   public void tellTheStory() {
     Organization org1 = orgs.get(0);
     KeyPair admin = SelfSignedCertificates.newEcKeyPair("secp256r1");
@@ -122,7 +126,7 @@ public final class DemoConsortium implements AutoCloseable {
     org1.client().resource(share).create();
     step("1. org1 shares its admin certificate (KeyShare org1-admin-cert; the private key stays in Secret org1-admin)");
     for (Organization other : orgs.subList(1, orgs.size())) {
-      await("the share to reach " + other.name(), () -> incoming(other) != null);
+      await("the share to reach " + other.name(), () -> incoming(other, "org1-org1-admin-cert") != null);
     }
     await("every recipient to acknowledge", () -> recipientsIn(org1, SharePhase.Delivered) == orgs.size() - 1);
     showShares();
@@ -142,22 +146,46 @@ public final class DemoConsortium implements AutoCloseable {
     org1.client().resources(KeyShare.class).withName("org1-admin-cert")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"revoked\":true}}");
     step("4. org1 revokes the share: org2 keeps the key it accepted, marked Revoked");
-    await("every recipient to be told", () -> recipientsIn(org1, SharePhase.Revoked) == orgs.size() - 1);
+    await("every recipient to be told", () -> recipientsIn(org1, "org1-admin-cert", SharePhase.Revoked) == orgs.size() - 1);
     showShares();
+
+    if (orgs.size() > 1) {
+      KeyShare tlsCa = new KeyShare();
+      tlsCa.getMetadata().setName("org1-tls-ca");
+      tlsCa.setSpec(new KeyShareSpec());
+      tlsCa.getSpec().to = List.of(orgs.get(1).name());
+      tlsCa.getSpec().generate = new KeyGeneration();
+      tlsCa.getSpec().usage = KeyUsage.TLSCARoot;
+      tlsCa.getSpec().mspId = "Org1MSP";
+      org1.client().resource(tlsCa).create();
+      step("5. org1 makes a TLS CA key pair (the private key stays in Secret org1-tls-ca-key) and shares it with org2,"
+          + " which accepts it");
+      await("the TLS CA to reach org2", () -> incoming(orgs.get(1), "org1-org1-tls-ca") != null);
+      decide(orgs.get(1), "org1-org1-tls-ca", "Accept");
+      await("org2's decision to reach org1", () -> recipientsIn(org1, "org1-tls-ca", SharePhase.Accepted) == 1);
+      showShares();
+    }
   }
 
   private void decide(Organization org, String decision) {
-    org.client().resources(KeyShare.class).withName(incoming(org).getMetadata().getName())
+    decide(org, "org1-org1-admin-cert", decision);
+  }
+
+  private void decide(Organization org, String name, String decision) {
+    org.client().resources(KeyShare.class).withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"decision\":\"" + decision + "\"}}");
   }
 
-  private static KeyShare incoming(Organization org) {
-    return org.client().resources(KeyShare.class).withLabel("consortium.io/from", "org1").list().getItems().stream()
-        .findFirst().orElse(null);
+  private static KeyShare incoming(Organization org, String name) {
+    return org.client().resources(KeyShare.class).withName(name).get();
   }
 
   private static long recipientsIn(Organization org, SharePhase phase) {
-    KeyShare share = org.client().resources(KeyShare.class).withName("org1-admin-cert").get();
+    return recipientsIn(org, "org1-admin-cert", phase);
+  }
+
+  private static long recipientsIn(Organization org, String name, SharePhase phase) {
+    KeyShare share = org.client().resources(KeyShare.class).withName(name).get();
     return share == null || share.getStatus() == null ? 0
         : share.getStatus().recipients.stream().filter(r -> r.phase == phase).count();
   }

@@ -36,6 +36,8 @@ class DemoConsortiumTest {
     }
     String story = printed.toString(StandardCharsets.UTF_8);
     assertThat(story).contains("paired: org1 <-> org2 (Connected)", "paired: org1 <-> org3 (Connected)",
-        "1/2 Accepted, 1/2 Rejected", "2. org2 accepts", "4. org1 revokes");
+        "1/2 Accepted, 1/2 Rejected", "2. org2 accepts", "4. org1 revokes", "5. org1 makes a TLS CA key pair");
+    assertThat(story.lines().filter(l -> l.contains("keyshare/org1-org1-tls-ca") && l.contains("Accepted")))
+        .as("org2 keeps the key it accepted last").isNotEmpty();
   }
 }
