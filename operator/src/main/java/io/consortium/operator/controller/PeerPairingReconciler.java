@@ -21,6 +21,7 @@ import io.consortium.operator.mesh.protocol.messages.Redeem;
 import io.consortium.operator.pairing.LinkState;
 import io.consortium.operator.pairing.PairingDirectory;
 import io.consortium.operator.pairing.PeerSessions;
+import io.consortium.operator.share.Audit;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
@@ -50,8 +51,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * PeerPairing: the inviter writes a signed invitation into a Secret and answers redemptions on its
@@ -83,7 +82,6 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   static final Duration FORCE_DELETE_RECHECK = Duration.ofSeconds(5);
 
   /** One JSON line per pairing that went without its peer being told; the shares' audit logger. */
-  private static final Logger AUDIT = LoggerFactory.getLogger("consortium.audit");
 
   /** How often a connected pairing's lastSeenAt is refreshed: at most once a minute (DESIGN.md). */
   static final Duration LAST_SEEN_INTERVAL = Duration.ofMinutes(1);
@@ -174,7 +172,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
       String message = peer.name + " (" + peer.instanceId + ") was not told that the pairing was deleted: " + why
           + "; it learns at its next connect";
       events.record(pairing, EventRecorder.Type.Warning, "PeerNotTold", message);
-      AUDIT.info("{}", auditLine(name, peer, status.phase, force ? "ForceDelete" : "RevokeTimeout", message));
+      Audit.write(auditLine(name, peer, status.phase, force ? "ForceDelete" : "RevokeTimeout", message));
       sessions.forget(name, peer.instanceId, reason);
       return DeleteControl.defaultDelete();
     }
@@ -203,7 +201,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   }
 
   /** One audit line, as the shares write them: the pairing went without its peer being told. */
-  private String auditLine(String pairing, PeerIdentity peer, PairingPhase from, String reason, String message) {
+  private ObjectNode auditLine(String pairing, PeerIdentity peer, PairingPhase from, String reason, String message) {
     ObjectNode line = ProtocolJson.MAPPER.createObjectNode();
     line.put("time", clock.instant().toString());
     line.put("kind", "PeerPairing");
@@ -216,7 +214,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     line.put("reason", reason);
     line.put("peerTold", false);
     line.put("message", message);
-    return line.toString();
+    return line;
   }
 
   // ---- inviter ---------------------------------------------------------------------------------

@@ -871,19 +871,10 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     List<InventoryEntry> entries = inbox == null ? List.of() : inbox.inventory(session.pairing, local, peer);
     List<AdvertisedNode> nodes = new ArrayList<>();
     if (session.role != null && Flows.maySend(session.role, session.flow)) {
-      localNodes.get().forEach(node -> nodes.add(new AdvertisedNode(local, node.uid(), sha256(node))));
+      localNodes.get().forEach(node -> nodes.add(new AdvertisedNode(local, node.uid(), ProtocolJson.sha256(node))));
     }
-    remoteNodes.received(session.pairing).forEach(node -> nodes.add(new AdvertisedNode(peer, node.uid(), sha256(node))));
+    remoteNodes.received(session.pairing).forEach(node -> nodes.add(new AdvertisedNode(peer, node.uid(), ProtocolJson.sha256(node))));
     return new Inventory(session.flow == null ? Flow.Bidirectional : session.flow, entries, nodes, asOf);
-  }
-
-  private static String sha256(NodeMetadata node) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(ProtocolJson.MAPPER.writeValueAsBytes(node)));
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot digest node " + node.name(), e);
-    }
   }
 
   private void onInventoryDigest(Session session, InventoryDigest theirs) {

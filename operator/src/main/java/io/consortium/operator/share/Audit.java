@@ -19,6 +19,11 @@ public final class Audit {
     AUDIT.info("{}", line(kind, name, peer, from, to, actor, reason));
   }
 
+  /** Logs a line another kind of resource built with its own fields (a PeerPairing's, say). */
+  public static void write(ObjectNode line) {
+    AUDIT.info("{}", line);
+  }
+
   static String line(String kind, String name, String peer, String from, String to, String actor, String reason) {
     ObjectNode line = ProtocolJson.MAPPER.createObjectNode();
     line.put("time", Instant.now().toString());

@@ -2,11 +2,15 @@ package io.consortium.operator.mesh.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The one JSON configuration of the link, so that what one side writes the other reads back
@@ -28,4 +32,13 @@ public final class ProtocolJson {
       .build();
 
   private ProtocolJson() {}
+
+  /** Lowercase hex SHA-256 of a value's JSON as {@link #MAPPER} writes it (fields in declared order). */
+  public static String sha256(Object value) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(MAPPER.writeValueAsBytes(value)));
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot digest " + value.getClass().getSimpleName(), e);
+    }
+  }
 }

@@ -56,13 +56,13 @@ class ConfigProposalKindTest {
 
   @Test
   void a_fabric_proposal_arrives_as_it_was_sent_bytes_and_all() throws Exception {
-    JsonNode sent = fabricPayload(UPDATE, Pem.sha256Hex(UPDATE.toByteArray()));
+    JsonNode sent = fabricPayload(UPDATE, Digests.sha256Hex(UPDATE.toByteArray()));
     ConfigProposalSpec received = new ConfigProposalSpec();
 
     kind.receive(received, sent);
 
     assertThat(kind.payloadOf(received)).isEqualTo(sent);
-    assertThat(received.fabric.configUpdateSha256).isEqualTo(Pem.sha256Hex(UPDATE.toByteArray()));
+    assertThat(received.fabric.configUpdateSha256).isEqualTo(Digests.sha256Hex(UPDATE.toByteArray()));
     assertThat(Base64.getDecoder().decode(received.fabric.configUpdate)).isEqualTo(UPDATE.toByteArray());
     assertThat(received.policy.rule).isEqualTo(Rule.MAJORITY);
   }
@@ -70,13 +70,13 @@ class ConfigProposalKindTest {
   @Test
   void a_new_revision_keeps_the_local_signer_but_not_the_decision() throws Exception {
     ConfigProposalSpec received = new ConfigProposalSpec();
-    kind.receive(received, fabricPayload(UPDATE, Pem.sha256Hex(UPDATE.toByteArray())));
+    kind.receive(received, fabricPayload(UPDATE, Digests.sha256Hex(UPDATE.toByteArray())));
     received.signer = new io.consortium.operator.api.v1alpha1.spec.ProposalSigner();
     received.signer.mspId = "Org2MSP";
     received.decision = ProposalDecision.Approve;
     ByteString other = batchTimeoutUpdate("supplychain", "500ms").toByteString();
 
-    kind.receive(received, fabricPayload(other, Pem.sha256Hex(other.toByteArray())));
+    kind.receive(received, fabricPayload(other, Digests.sha256Hex(other.toByteArray())));
     kind.withdrawDecision(received);
 
     assertThat(received.signer.mspId).isEqualTo("Org2MSP");
@@ -101,7 +101,7 @@ class ConfigProposalKindTest {
   @Test
   void bytes_that_do_not_match_their_sha256_are_refused_on_arrival() {
     JsonNode tampered = fabricPayload(batchTimeoutUpdate("supplychain", "10s").toByteString(),
-        Pem.sha256Hex(UPDATE.toByteArray()));
+        Digests.sha256Hex(UPDATE.toByteArray()));
 
     assertThatThrownBy(() -> kind.receive(new ConfigProposalSpec(), tampered))
         .isInstanceOf(InvalidShareSource.class).hasMessageContaining("nothing is signed")
@@ -112,7 +112,7 @@ class ConfigProposalKindTest {
   void an_update_for_another_channel_than_it_claims_is_refused() {
     ConfigProposalKind.Payload lying = new ConfigProposalKind.Payload(Platform.Fabric, "t", null, null,
         new ConfigProposalKind.FabricPayload("otherchannel", Base64.getEncoder().encodeToString(UPDATE.toByteArray()),
-            Pem.sha256Hex(UPDATE.toByteArray()), List.of()), null);
+            Digests.sha256Hex(UPDATE.toByteArray()), List.of()), null);
 
     assertThatThrownBy(() -> kind.receive(new ConfigProposalSpec(), ProtocolJson.MAPPER.valueToTree(lying)))
         .isInstanceOf(InvalidShareSource.class).hasMessageContaining("not for channel otherchannel");
@@ -122,7 +122,7 @@ class ConfigProposalKindTest {
   void approving_a_fabric_proposal_without_a_signer_is_held_with_a_reason() throws Exception {
     ConfigProposal incoming = new ConfigProposal();
     incoming.setSpec(new ConfigProposalSpec());
-    kind.receive(incoming.getSpec(), fabricPayload(UPDATE, Pem.sha256Hex(UPDATE.toByteArray())));
+    kind.receive(incoming.getSpec(), fabricPayload(UPDATE, Digests.sha256Hex(UPDATE.toByteArray())));
     kind.acceptAutomatically(incoming.getSpec());
 
     assertThat(incoming.getSpec().decision).isEqualTo(ProposalDecision.Approve);

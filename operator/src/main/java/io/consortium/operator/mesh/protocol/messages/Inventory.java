@@ -1,13 +1,9 @@
 package io.consortium.operator.mesh.protocol.messages;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.consortium.operator.api.v1alpha1.spec.Flow;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -42,12 +38,7 @@ public record Inventory(Flow flow, List<InventoryEntry> shares, List<AdvertisedN
 
   /** SHA-256 (hex) of this inventory's canonical JSON: entries sorted, fields in declared order, no time. */
   public String digest() {
-    try {
-      byte[] canonical = ProtocolJson.MAPPER.writeValueAsBytes(new Inventory(flow, shares, nodes, null));
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-      throw new IllegalStateException("cannot digest an inventory", e);
-    }
+    return ProtocolJson.sha256(new Inventory(flow, shares, nodes, null));
   }
 
   public InventoryDigest toDigest() {
