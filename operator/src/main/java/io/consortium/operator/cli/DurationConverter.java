@@ -1,6 +1,6 @@
 package io.consortium.operator.cli;
 
-import io.consortium.operator.controller.GoDuration;
+import io.consortium.operator.api.GoDuration;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 

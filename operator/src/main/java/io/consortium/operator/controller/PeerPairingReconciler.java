@@ -21,6 +21,7 @@ import io.consortium.operator.mesh.protocol.messages.Redeem;
 import io.consortium.operator.pairing.LinkState;
 import io.consortium.operator.pairing.PairingDirectory;
 import io.consortium.operator.pairing.PeerSessions;
+import io.consortium.operator.api.GoDuration;
 import io.consortium.operator.share.Audit;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.status.Conditions;

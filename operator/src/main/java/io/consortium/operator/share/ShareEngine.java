@@ -1,6 +1,7 @@
 package io.consortium.operator.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.consortium.operator.api.GoDuration;
 import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.Share;
 import io.consortium.operator.api.v1alpha1.ShareSpec;
@@ -41,7 +42,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -389,7 +389,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       return true;
     }
     String message = "deleting: " + String.join(", ", untold) + " not told of the revocation yet (no link);"
-        + " waiting up to --revoke-timeout (" + human(context.revokeTimeout()) + "), or annotate " + FORCE_DELETE
+        + " waiting up to --revoke-timeout (" + GoDuration.format(context.revokeTimeout()) + "), or annotate " + FORCE_DELETE
         + "=true to delete without telling them";
     boolean timedOut = share.getMetadata().getDeletionTimestamp() != null && !Instant.parse(
         share.getMetadata().getDeletionTimestamp()).plus(context.revokeTimeout()).isAfter(clock.instant());
@@ -397,7 +397,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       // Never wait for ever on a peer that does not answer: it learns at its next resync.
       events.record(share, EventRecorder.Type.Warning, "RevocationNotDelivered", "deleted without telling "
           + String.join(", ", untold) + (force ? " (" + FORCE_DELETE + ")" : " (no link within --revoke-timeout "
-          + human(context.revokeTimeout()) + ")") + "; they learn it when they next connect");
+          + GoDuration.format(context.revokeTimeout()) + ")") + "; they learn it when they next connect");
       for (String peer : untold) {
         Audit.transition(kind.kind(), share.getMetadata().getName(), peer, null, "Deleted", "consortium-operator",
             "RevocationNotDelivered");
@@ -760,8 +760,8 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         .map(r -> r.pairing + ": " + (r.message == null ? "no acknowledgement" : r.message)).toList();
     boolean stallChanged = Conditions.set(st.conditions, "DeliveryStalled", stalled.isEmpty() ? ConditionStatus.False : ConditionStatus.True,
         stalled.isEmpty() ? "Delivering" : "DeliveryStalled", stalled.isEmpty()
-            ? "no recipient has waited longer than --stuck-after (" + human(context.stuckAfter()) + ") with its link up"
-            : "undelivered for longer than --stuck-after (" + human(context.stuckAfter()) + ") while the link is up: "
+            ? "no recipient has waited longer than --stuck-after (" + GoDuration.format(context.stuckAfter()) + ") with its link up"
+            : "undelivered for longer than --stuck-after (" + GoDuration.format(context.stuckAfter()) + ") while the link is up: "
             + String.join("; ", stalled), generation, clock);
     if (stallChanged && !stalled.isEmpty()) {
       events.record(share, EventRecorder.Type.Warning, "DeliveryStalled", String.join("; ", stalled));
@@ -771,11 +771,6 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         || r.phase == SharePhase.Rejected || r.phase == SharePhase.Revoked || r.phase == SharePhase.Expired);
     Conditions.set(st.conditions, Conditions.READY, allDecided ? ConditionStatus.True : ConditionStatus.False,
         allDecided ? "AllDecided" : "WaitingForRecipients", st.summary, generation, clock);
-  }
-
-  /** A duration as the flag takes it: 5m, 90s, 1h30m. */
-  private static String human(Duration duration) {
-    return duration.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   /** Pending for longer than --stuck-after although its link is up: something a person must look at. */

@@ -1,4 +1,4 @@
-package io.consortium.operator.controller;
+package io.consortium.operator.api;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
