@@ -69,6 +69,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -869,12 +870,18 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     String peer = session.link.peerInstanceId();
     ShareInbox inbox = shares;
     List<InventoryEntry> entries = inbox == null ? List.of() : inbox.inventory(session.pairing, local, peer);
-    List<AdvertisedNode> nodes = new ArrayList<>();
-    if (session.role != null && Flows.maySend(session.role, session.flow)) {
-      localNodes.get().forEach(node -> nodes.add(new AdvertisedNode(local, node.uid(), ProtocolJson.sha256(node))));
-    }
+    List<AdvertisedNode> nodes = new ArrayList<>(advertisedHere(session));
     remoteNodes.received(session.pairing).forEach(node -> nodes.add(new AdvertisedNode(peer, node.uid(), ProtocolJson.sha256(node))));
     return new Inventory(session.flow == null ? Flow.Bidirectional : session.flow, entries, nodes, asOf);
+  }
+
+  /** The nodes this side advertises on the session's pairing, as its inventory states them. */
+  private List<AdvertisedNode> advertisedHere(Session session) {
+    if (session.role == null || !Flows.maySend(session.role, session.flow)) {
+      return List.of();
+    }
+    String local = identity.instanceId();
+    return localNodes.get().stream().map(node -> new AdvertisedNode(local, node.uid(), ProtocolJson.sha256(node))).toList();
   }
 
   private void onInventoryDigest(Session session, InventoryDigest theirs) {
@@ -894,9 +901,9 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private void onInventory(Session session, Inventory theirs) {
     String local = identity.instanceId();
     // Node metadata: the origin's current set wins; ours is sent again if the peer holds another one.
-    List<AdvertisedNode> ours = inventory(session).nodes().stream().filter(n -> n.origin().equals(local)).toList();
-    List<AdvertisedNode> held = theirs.nodes().stream().filter(n -> n.origin().equals(local)).toList();
-    if (!ours.equals(held)) {
+    Set<AdvertisedNode> held = theirs.nodes().stream().filter(n -> n.origin().equals(local))
+        .collect(java.util.stream.Collectors.toSet());
+    if (!Set.copyOf(advertisedHere(session)).equals(held)) {
       session.nodesSent = null;
       sendNodes(session);
     }
