@@ -3,7 +3,6 @@ package io.consortium.operator.controller;
 import io.consortium.operator.api.v1alpha1.Share;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.share.ShareEngine;
-import io.consortium.operator.status.Conditions;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -62,8 +61,8 @@ public abstract class ShareReconciler<R extends Share<?, ?>> implements Reconcil
   public UpdateControl<R> reconcile(R share, Context<R> context) {
     engine.reconcile(share);
     UpdateControl<R> control = UpdateControl.noUpdate();
-    if (ShareEngine.awaitsDelivery(share) || decisionPending(share)
-        || share.getStatus() != null && Conditions.isFalse(share.getStatus().conditions, "DecisionAttached")) {
+    // A held decision (DecisionAttached=False) is one still Pending with spec.decision set: decisionPending.
+    if (ShareEngine.awaitsDelivery(share) || decisionPending(share)) {
       // A link-up (or a change of the resource) normally brings us back; this is the safety net, so
       // nothing stays Pending unseen, and a decision held for a missing signer is tried again.
       control.rescheduleAfter(engine.recheckEvery());
