@@ -121,10 +121,14 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    OperatorSettings settings = new OperatorSettings(
-        namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit,
-        healthPort, identitySecret, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-        kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
+    OperatorSettings settings = OperatorSettings.builder()
+        .namespace(namespace).instanceName(instanceName).meshBindAddress(meshBindAddress).meshPort(meshPort)
+        .externalUrl(externalUrl).maxShareSize(maxShareSize).frameLimit(frameLimit).healthPort(healthPort)
+        .identitySecretName(identitySecret).leaderElection(leaderElection).leaseName(leaseName)
+        .kubeconfig(kubeconfig).embedded(embedded).embeddedPort(embeddedPort).kubeconfigOut(kubeconfigOut)
+        .stuckAfter(stuckAfter).revokeTimeout(revokeTimeout).certValidity(certValidity)
+        .certRenewBefore(certRenewBefore).keyRolloverGrace(keyRolloverGrace)
+        .build();
     settings.validate();
     OperatorRuntime runtime = OperatorRuntime.start(settings, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));

@@ -67,8 +67,8 @@ public final class DemoConsortium implements AutoCloseable {
       cluster.writeKubeconfig(kubeconfig, name, name);
       KubernetesClient client = cluster.newClient(name);
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-      OperatorRuntime operator = OperatorRuntime.start(new OperatorSettings(name, name, "127.0.0.1", 0, null,
-          64L << 20, 1L << 20, 0, "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null),
+      OperatorRuntime operator = OperatorRuntime.start(OperatorSettings.builder().namespace(name).instanceName(name)
+          .meshBindAddress("127.0.0.1").meshPort(0).healthPort(0).kubeconfig(kubeconfig).build(),
           new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       orgs.add(new Organization(name, cluster, operator, client, kubeconfig));
       out.printf("%s: API server %s, instance ID %s..., kubeconfig %s%n", name, cluster.url(),

@@ -42,37 +42,151 @@ public record OperatorSettings(
   /** A rolled key's old pin is retired at the latest this long after the rollover (7 days). */
   public static final Duration DEFAULT_KEY_ROLLOVER_GRACE = Duration.ofDays(7);
 
-  /** With the defaults of the day-two timings. */
-  public OperatorSettings(String namespace, String instanceName, String meshBindAddress, int meshPort,
-      String externalUrl, long maxShareSize, long frameLimit, int healthPort, String identitySecretName,
-      boolean leaderElection, String leaseName, Path kubeconfig, boolean embedded, int embeddedPort,
-      Path kubeconfigOut) {
-    this(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize, frameLimit, healthPort,
-        identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort, kubeconfigOut,
-        DEFAULT_STUCK_AFTER, DEFAULT_REVOKE_TIMEOUT, DEFAULT_CERT_VALIDITY, DEFAULT_CERT_RENEW_BEFORE,
-        DEFAULT_KEY_ROLLOVER_GRACE);
+  /** Settings with every flag at its default, as {@code run} has them with no flag given. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** The same settings with another {@code --stuck-after}. */
-  public OperatorSettings withStuckAfter(Duration stuckAfter) {
-    return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
-        frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-        kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
+  /** These settings, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder().namespace(namespace).instanceName(instanceName).meshBindAddress(meshBindAddress)
+        .meshPort(meshPort).externalUrl(externalUrl).maxShareSize(maxShareSize).frameLimit(frameLimit)
+        .healthPort(healthPort).identitySecretName(identitySecretName).leaderElection(leaderElection)
+        .leaseName(leaseName).kubeconfig(kubeconfig).embedded(embedded).embeddedPort(embeddedPort)
+        .kubeconfigOut(kubeconfigOut).stuckAfter(stuckAfter).revokeTimeout(revokeTimeout).certValidity(certValidity)
+        .certRenewBefore(certRenewBefore).keyRolloverGrace(keyRolloverGrace);
   }
 
-  /** The same settings with another {@code --revoke-timeout}. */
-  public OperatorSettings withRevokeTimeout(Duration revokeTimeout) {
-    return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
-        frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-        kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
-  }
+  /** Named settings with the flags' defaults; {@link #build} checks nothing ({@link #validate} does). */
+  public static final class Builder {
+    private String namespace;
+    private String instanceName;
+    private String meshBindAddress = "0.0.0.0";
+    private int meshPort = 8443;
+    private String externalUrl;
+    private long maxShareSize = 64L << 20;
+    private long frameLimit = 1L << 20;
+    private int healthPort = 8080;
+    private String identitySecretName = "consortium-identity";
+    private boolean leaderElection = true;
+    private String leaseName = "consortium-operator-leader";
+    private Path kubeconfig;
+    private boolean embedded;
+    private int embeddedPort;
+    private Path kubeconfigOut;
+    private Duration stuckAfter = DEFAULT_STUCK_AFTER;
+    private Duration revokeTimeout = DEFAULT_REVOKE_TIMEOUT;
+    private Duration certValidity = DEFAULT_CERT_VALIDITY;
+    private Duration certRenewBefore = DEFAULT_CERT_RENEW_BEFORE;
+    private Duration keyRolloverGrace = DEFAULT_KEY_ROLLOVER_GRACE;
 
-  /** The same settings with other certificate and key lifetimes. */
-  public OperatorSettings withIdentityLifetimes(Duration certValidity, Duration certRenewBefore,
-      Duration keyRolloverGrace) {
-    return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
-        frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-        kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
+    private Builder() {}
+
+    public Builder namespace(String namespace) {
+      this.namespace = namespace;
+      return this;
+    }
+
+    public Builder instanceName(String instanceName) {
+      this.instanceName = instanceName;
+      return this;
+    }
+
+    public Builder meshBindAddress(String meshBindAddress) {
+      this.meshBindAddress = meshBindAddress;
+      return this;
+    }
+
+    public Builder meshPort(int meshPort) {
+      this.meshPort = meshPort;
+      return this;
+    }
+
+    public Builder externalUrl(String externalUrl) {
+      this.externalUrl = externalUrl;
+      return this;
+    }
+
+    public Builder maxShareSize(long maxShareSize) {
+      this.maxShareSize = maxShareSize;
+      return this;
+    }
+
+    public Builder frameLimit(long frameLimit) {
+      this.frameLimit = frameLimit;
+      return this;
+    }
+
+    public Builder healthPort(int healthPort) {
+      this.healthPort = healthPort;
+      return this;
+    }
+
+    public Builder identitySecretName(String identitySecretName) {
+      this.identitySecretName = identitySecretName;
+      return this;
+    }
+
+    public Builder leaderElection(boolean leaderElection) {
+      this.leaderElection = leaderElection;
+      return this;
+    }
+
+    public Builder leaseName(String leaseName) {
+      this.leaseName = leaseName;
+      return this;
+    }
+
+    public Builder kubeconfig(Path kubeconfig) {
+      this.kubeconfig = kubeconfig;
+      return this;
+    }
+
+    public Builder embedded(boolean embedded) {
+      this.embedded = embedded;
+      return this;
+    }
+
+    public Builder embeddedPort(int embeddedPort) {
+      this.embeddedPort = embeddedPort;
+      return this;
+    }
+
+    public Builder kubeconfigOut(Path kubeconfigOut) {
+      this.kubeconfigOut = kubeconfigOut;
+      return this;
+    }
+
+    public Builder stuckAfter(Duration stuckAfter) {
+      this.stuckAfter = stuckAfter;
+      return this;
+    }
+
+    public Builder revokeTimeout(Duration revokeTimeout) {
+      this.revokeTimeout = revokeTimeout;
+      return this;
+    }
+
+    public Builder certValidity(Duration certValidity) {
+      this.certValidity = certValidity;
+      return this;
+    }
+
+    public Builder certRenewBefore(Duration certRenewBefore) {
+      this.certRenewBefore = certRenewBefore;
+      return this;
+    }
+
+    public Builder keyRolloverGrace(Duration keyRolloverGrace) {
+      this.keyRolloverGrace = keyRolloverGrace;
+      return this;
+    }
+
+    public OperatorSettings build() {
+      return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
+          frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
+          kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
+    }
   }
 
   /** Refuses settings that cannot work, with a message that names the flag. */

@@ -94,8 +94,8 @@ class OperatorRuntimeTest {
           contexts: [{name: bare, context: {cluster: bare, user: bare, namespace: default}}]
           current-context: bare
           """.formatted(client.getConfiguration().getMasterUrl()));
-      OperatorSettings settings = new OperatorSettings(null, null, "127.0.0.1", 0, null, 1 << 20, 1 << 20, 0,
-          "consortium-identity", false, "lease", kubeconfig, false, 0, null);
+      OperatorSettings settings = OperatorSettings.builder().meshBindAddress("127.0.0.1").meshPort(0)
+          .healthPort(0).leaderElection(false).leaseName("lease").kubeconfig(kubeconfig).build();
 
       assertThatThrownBy(() -> OperatorRuntime.start(settings, System.out))
           .hasMessageContaining("peerpairings.consortium.io is not installed")

@@ -23,13 +23,8 @@ public final class Org implements AutoCloseable {
   private final KubernetesClient client;
   private OperatorRuntime operator;
   private int meshPort;
-  private long frameLimit = 1L << 20;
-  private long maxShareSize = 64L << 20;
-  private Duration stuckAfter = OperatorSettings.DEFAULT_STUCK_AFTER;
-  private Duration revokeTimeout = OperatorSettings.DEFAULT_REVOKE_TIMEOUT;
-  private Duration certValidity = OperatorSettings.DEFAULT_CERT_VALIDITY;
-  private Duration certRenewBefore = OperatorSettings.DEFAULT_CERT_RENEW_BEFORE;
-  private Duration keyRolloverGrace = OperatorSettings.DEFAULT_KEY_ROLLOVER_GRACE;
+  /** The operator's flags for its next start: the defaults, on loopback, with free ports. */
+  private final OperatorSettings.Builder settings;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
   private Org(String name, EmbeddedApiServer cluster, Path kubeconfig) {
@@ -37,6 +32,8 @@ public final class Org implements AutoCloseable {
     this.cluster = cluster;
     this.kubeconfig = kubeconfig;
     this.client = cluster.newClient(name);
+    this.settings = OperatorSettings.builder().namespace(name).instanceName(name).meshBindAddress("127.0.0.1")
+        .meshPort(0).healthPort(0).kubeconfig(kubeconfig);
   }
 
   /** A new cluster for {@code name} (its namespace is the org's name) with the CRDs installed; no operator yet. */
@@ -53,28 +50,31 @@ public final class Org implements AutoCloseable {
 
   /** The operator's --frame-limit and --max-share-size, for the next start. */
   public Org withLimits(long frameLimit, long maxShareSize) {
-    this.frameLimit = frameLimit;
-    this.maxShareSize = maxShareSize;
+    settings.frameLimit(frameLimit).maxShareSize(maxShareSize);
     return this;
   }
 
   /** The operator's --stuck-after, for the next start. */
   public Org withStuckAfter(Duration stuckAfter) {
-    this.stuckAfter = stuckAfter;
+    settings.stuckAfter(stuckAfter);
     return this;
   }
 
   /** The operator's --revoke-timeout, for the next start. */
   public Org withRevokeTimeout(Duration revokeTimeout) {
-    this.revokeTimeout = revokeTimeout;
+    settings.revokeTimeout(revokeTimeout);
     return this;
   }
 
   /** The operator's --cert-validity, --cert-renew-before and --key-rollover-grace, for the next start. */
   public Org withIdentityLifetimes(Duration certValidity, Duration certRenewBefore, Duration keyRolloverGrace) {
-    this.certValidity = certValidity;
-    this.certRenewBefore = certRenewBefore;
-    this.keyRolloverGrace = keyRolloverGrace;
+    settings.certValidity(certValidity).certRenewBefore(certRenewBefore).keyRolloverGrace(keyRolloverGrace);
+    return this;
+  }
+
+  /** Any other flag of the operator, for the next start. */
+  public Org configure(java.util.function.Consumer<OperatorSettings.Builder> flags) {
+    flags.accept(settings);
     return this;
   }
 
@@ -88,17 +88,12 @@ public final class Org implements AutoCloseable {
 
   /** A second replica of this org's operator on the same cluster, on other ports: it stands by. */
   public OperatorRuntime startStandby() {
-    OperatorSettings s = settings();
-    return OperatorRuntime.start(new OperatorSettings(s.namespace(), s.instanceName(), s.meshBindAddress(), 0,
-        s.externalUrl(), s.maxShareSize(), s.frameLimit(), 0, s.identitySecretName(), true, s.leaseName(),
-        s.kubeconfig(), false, 0, null), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    return OperatorRuntime.start(settings().toBuilder().meshPort(0).healthPort(0).build(),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 
   public OperatorSettings settings() {
-    return new OperatorSettings(name, name, "127.0.0.1", meshPort, null, maxShareSize, frameLimit, 0,
-        "consortium-identity", true, "consortium-operator-leader", kubeconfig, false, 0, null)
-        .withStuckAfter(stuckAfter).withRevokeTimeout(revokeTimeout)
-        .withIdentityLifetimes(certValidity, certRenewBefore, keyRolloverGrace);
+    return settings.meshPort(meshPort).build();
   }
 
   public void stopOperator() {
