@@ -21,6 +21,7 @@ import io.consortium.operator.mesh.protocol.messages.Redeem;
 import io.consortium.operator.pairing.LinkState;
 import io.consortium.operator.pairing.PairingDirectory;
 import io.consortium.operator.pairing.PeerSessions;
+import io.consortium.operator.pairing.ShareInbox;
 import io.consortium.operator.api.GoDuration;
 import io.consortium.operator.share.Audit;
 import io.consortium.operator.share.ShareEngine;
@@ -97,12 +98,15 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   private final EventRecorder events;
   private final Clock clock;
   private final Duration revokeTimeout;
+  /** Told when a pairing ends, so that the shares that travelled on it end too. */
+  private final ShareInbox shares;
   private final SimpleInboundEventSource<PeerPairing> linkEvents = new SimpleInboundEventSource<>("link-events");
 
   public PeerPairingReconciler(KubernetesClient client, Supplier<InstanceIdentity> identity, String instanceName,
       String externalUrl, PairingDirectory directory, PeerSessions sessions, EventRecorder events, Clock clock,
-      Duration revokeTimeout) {
+      Duration revokeTimeout, ShareInbox shares) {
     this.revokeTimeout = revokeTimeout;
+    this.shares = shares;
     this.client = client;
     this.identity = identity;
     this.instanceName = instanceName;
@@ -141,6 +145,12 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
       }
     }).orElse(null);
     afterWrite.forEach(Runnable::run);
+    if (written != null && (written.phase == PairingPhase.Revoked || written.phase == PairingPhase.PeerRevoked)) {
+      // Every visit, not only the first: a share that missed it (an operator stopped in between) ends now.
+      boolean here = written.phase == PairingPhase.Revoked;
+      shares.pairingEnded(name, here ? "PairingRevoked" : "PeerRevokedPairing", "pairing " + name + " was revoked"
+          + (here ? " by " + instanceName : " by the peer"));
+    }
     UpdateControl<PeerPairing> control = UpdateControl.noUpdate();
     Duration next = nextVisit(written);
     if (next != null) {
@@ -157,6 +167,8 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     if (pairing.getSpec().invite != null) {
       client.secrets().inNamespace(pairing.getMetadata().getNamespace()).withName(invitationSecretName(pairing)).delete();
     }
+    // Nothing more travels on it: what was shared over it ends now, whether or not the peer hears of it.
+    shares.pairingEnded(name, "PairingDeleted", "pairing " + name + " was deleted by " + instanceName);
     String reason = "the pairing was deleted by " + instanceName;
     PeerPairingStatus status = pairing.getStatus();
     if (sessions.revoke(name, reason) || !peerKnowsOf(status)) {

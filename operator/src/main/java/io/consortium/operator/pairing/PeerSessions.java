@@ -583,6 +583,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       case SHARE_ACK -> withShares(inbox -> inbox.acknowledged(session.pairing, Messages.body(envelope, ShareAck.class)));
       case SHARE_DECISION -> withShares(inbox -> inbox.decided(session.pairing, Messages.body(envelope, ShareDecision.class)));
       case SHARE_REVOKE -> withShares(inbox -> inbox.revoked(session.pairing, Messages.body(envelope, ShareRevoke.class)));
+      case SHARE_RESEND -> withShares(inbox -> inbox.resendRequested(session.pairing,
+          Messages.body(envelope, io.consortium.operator.mesh.protocol.messages.ShareResend.class)));
       case INVENTORY_DIGEST -> onInventoryDigest(session, Messages.body(envelope, InventoryDigest.class));
       case INVENTORY -> onInventory(session, Messages.body(envelope, Inventory.class));
       case CERTIFICATE_UPDATE -> linkIdentity.onCertificateUpdate(session, Messages.body(envelope, CertificateUpdate.class));

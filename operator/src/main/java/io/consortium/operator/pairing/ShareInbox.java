@@ -6,6 +6,7 @@ import io.consortium.operator.mesh.protocol.messages.InventoryEntry;
 import io.consortium.operator.mesh.protocol.messages.ShareAck;
 import io.consortium.operator.mesh.protocol.messages.ShareDecision;
 import io.consortium.operator.mesh.protocol.messages.ShareOffer;
+import io.consortium.operator.mesh.protocol.messages.ShareResend;
 import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
 import java.util.List;
 
@@ -20,6 +21,18 @@ public interface ShareInbox {
   void decided(String pairing, ShareDecision decision);
 
   void revoked(String pairing, ShareRevoke revoke);
+
+  /** The receiver asks for a revision again: its copy of the payload was changed locally. */
+  void resendRequested(String pairing, ShareResend resend);
+
+  /**
+   * The pairing was revoked or deleted (here, or by the peer): what travelled on it ends. Outgoing
+   * shares are Revoked for that recipient, incoming ones are Revoked with what was accepted kept.
+   * Idempotent: called again for a pairing that already ended, it changes nothing.
+   *
+   * @param reason PairingRevoked, PairingDeleted or PeerRevokedPairing
+   */
+  void pairingEnded(String pairing, String reason, String message);
 
   /** A session with the pairing's peer came up: what was not acknowledged is sent again. */
   void linkUp(String pairing);

@@ -215,13 +215,8 @@ public final class OperatorRuntime implements AutoCloseable {
         o.withLeaderElectionConfiguration(leaderElection(settings));
       }
     });
-    pairings.set(new PeerPairingReconciler(client, identity, instanceName, externalUrl, directory, sessions, events,
-        clock, settings.revokeTimeout()));
-    operator.register(pairings.get(), c -> c.settingNamespace(namespace));
-    nodes.set(new ConsortiumNodeReconciler(sessions, events, clock));
-    operator.register(nodes.get(), c -> c.settingNamespace(namespace));
     ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock,
-        settings.stuckAfter(), settings.revokeTimeout());
+        settings.stuckAfter(), settings.revokeTimeout(), instanceName, registry);
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
         directory);
     ShareEngine<NetworkShare, ?, ?> networkShares = new ShareEngine<>(new NetworkShareKind(shareContext), shareContext,
@@ -230,7 +225,13 @@ public final class OperatorRuntime implements AutoCloseable {
         shareContext, sessions, directory);
     ShareEngine<ConfigProposal, ?, ?> proposals = new ShareEngine<>(new ConfigProposalKind(shareContext), shareContext,
         sessions, directory);
-    sessions.setShareInbox(new ShareRouter(List.of(keyShares, networkShares, chaincodeShares, proposals)));
+    ShareRouter shares = new ShareRouter(List.of(keyShares, networkShares, chaincodeShares, proposals));
+    sessions.setShareInbox(shares);
+    pairings.set(new PeerPairingReconciler(client, identity, instanceName, externalUrl, directory, sessions, events,
+        clock, settings.revokeTimeout(), shares));
+    operator.register(pairings.get(), c -> c.settingNamespace(namespace));
+    nodes.set(new ConsortiumNodeReconciler(sessions, events, clock));
+    operator.register(nodes.get(), c -> c.settingNamespace(namespace));
     operator.register(new KeyShareReconciler(keyShares, namespace, clock), c -> c.settingNamespace(namespace));
     operator.register(new NetworkShareReconciler(networkShares, namespace, clock), c -> c.settingNamespace(namespace));
     operator.register(new ChaincodeShareReconciler(chaincodeShares, namespace, clock),

@@ -19,6 +19,19 @@ public final class Audit {
     AUDIT.info("{}", line(kind, name, peer, from, to, actor, reason));
   }
 
+  /** Logs a message about a share that was dropped because it did not belong: who sent what, and why. */
+  public static void dropped(String kind, String type, String peer, String shareUid, String reason, String message) {
+    ObjectNode line = ProtocolJson.MAPPER.createObjectNode();
+    line.put("time", Instant.now().toString());
+    line.put("kind", kind);
+    line.put("shareUid", shareUid);
+    line.put("peer", peer);
+    line.put("dropped", type);
+    line.put("reason", reason);
+    line.put("message", message);
+    AUDIT.info("{}", line);
+  }
+
   /** Logs a line another kind of resource built with its own fields (a PeerPairing's, say). */
   public static void write(ObjectNode line) {
     AUDIT.info("{}", line);

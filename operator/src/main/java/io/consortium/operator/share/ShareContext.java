@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,9 +24,11 @@ import java.util.Map;
  *     shows DeliveryStalled ({@code --stuck-after})
  * @param revokeTimeout how long deleting an outgoing share waits for recipients without a link to be
  *     told ({@code --revoke-timeout}); they learn it at their next resync
+ * @param instanceName this organization's name, as its peers see it: it is part of who decided
+ * @param metrics where the share engine counts what it refuses
  */
 public record ShareContext(KubernetesClient client, String namespace, StatusWriter writer, EventRecorder events,
-    Clock clock, Duration stuckAfter, Duration revokeTimeout) {
+    Clock clock, Duration stuckAfter, Duration revokeTimeout, String instanceName, MeterRegistry metrics) {
 
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 

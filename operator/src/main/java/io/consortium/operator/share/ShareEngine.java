@@ -16,6 +16,7 @@ import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
 import io.consortium.operator.api.v1alpha1.spec.ShareOrigin;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.mesh.protocol.ProtocolException;
+import io.consortium.operator.mesh.protocol.PeerText;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.mesh.protocol.SignedEnvelope;
 import io.consortium.operator.mesh.protocol.messages.DecisionAttachment;
@@ -25,6 +26,7 @@ import io.consortium.operator.mesh.protocol.messages.InventoryEntry;
 import io.consortium.operator.mesh.protocol.messages.ShareAck;
 import io.consortium.operator.mesh.protocol.messages.ShareDecision;
 import io.consortium.operator.mesh.protocol.messages.ShareOffer;
+import io.consortium.operator.mesh.protocol.messages.ShareResend;
 import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
 import io.consortium.operator.pairing.PairingDirectory;
 import io.consortium.operator.pairing.PeerSessions;
@@ -35,7 +37,9 @@ import io.consortium.operator.share.ShareLifecycle.Cause;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
 import io.consortium.operator.status.StatusWriter;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Counter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,11 +70,21 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   /** Who decided, written by a person's tooling next to spec.decision; shown to the origin. */
   public static final String DECIDED_BY = "consortium.io/decided-by";
 
+  /** Why a share ended with its pairing: such a share comes back (to be decided anew) over a new pairing. */
+  public static final Set<String> PAIRING_ENDINGS = Set.of("PairingRevoked", "PairingDeleted", "PeerRevokedPairing");
+  /** The revocation that is final: the origin took the share back. */
+  public static final String REVOKED_BY_ORIGIN = "RevokedByOrigin";
+  /** The longest text a peer may put into our status (who decided, say): more is cut. */
+  private static final int PEER_TEXT_LIMIT = 256;
+
   private static final Logger LOG = LoggerFactory.getLogger(ShareEngine.class);
 
   /** Reasons a recipient cannot get the share until a person acts: shown as a condition of the share. */
   private static final Set<String> BLOCKED = Set.of("UnknownPairing", "PairingSuspended", "PairingRevoked",
       "FlowForbidden", "PayloadTooLarge");
+
+  /** Incoming: False while the payload differs from what the origin sent (it is being restored). */
+  public static final String PAYLOAD_INTACT = "PayloadIntact";
 
   /** How often the reconciler looks again at a share with undelivered recipients. */
   public static final Duration RESEND_EVERY = Duration.ofSeconds(15);
@@ -182,11 +196,20 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       withdrawFromRemoved(fresh, st);
       for (String to : fresh.getSpec().to) {
         RecipientStatus recipient = recipient(st, to);
-        if (recipient.phase == SharePhase.Revoked) {
-          continue;
-        }
         // The watch may not have seen a pairing made a moment ago: ask before calling it unknown.
         PeerPairing pairing = known.containsKey(to) ? known.get(to) : pairings.get(to).orElse(null);
+        if (recipient.phase == SharePhase.Revoked) {
+          if (revoked || !PAIRING_ENDINGS.contains(recipient.reason) || !live(pairing)) {
+            continue;
+          }
+          // The share ended with its pairing; a pairing of that name is live again: offered anew.
+          move(fresh, recipient, SharePhase.Pending, Cause.NEW_PAIRING, "NewPairing",
+              "pairing " + to + " is live again; offering revision " + revision);
+          recipient.revision = null;
+          recipient.result = null;
+          recipient.decidedBy = null;
+          recipient.decidedAt = null;
+        }
         if (revoked) {
           // Revoked once the recipient confirms (SHARE_ACK Revoked), not once sent: a revocation queued on a
           // link that goes down is lost, so it is sent again at every visit until confirmed.
@@ -277,12 +300,25 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     String name = share.getMetadata().getName();
     Long generation = share.getMetadata().getGeneration();
     ShareOrigin from = share.getSpec().from;
+    // What the origin signed is kept as it arrived: a local edit is found here and restored from the origin.
+    boolean intact = intact(share.getSpec());
     Optional<R> written = writer.update(kind.type(), name, kind::newStatus, fresh -> {
       T st = fresh.getStatus();
       st.direction = Direction.Incoming;
       st.observedGeneration = generation;
       st.peers = from.pairing;
       kind.describe(st, kind.payloadOf(fresh.getSpec()));
+      if (intact) {
+        Conditions.remove(st.conditions, PAYLOAD_INTACT);
+      } else if (Conditions.set(st.conditions, PAYLOAD_INTACT, ConditionStatus.False, "PayloadDrifted",
+          "the payload was changed on this cluster and no longer matches what " + from.pairing + " sent (SHA-256 "
+              + from.payloadSha256 + "); it is restored from the origin, and cannot be decided on until then",
+          generation, clock)) {
+        events.record(fresh, EventRecorder.Type.Warning, "PayloadDrifted", "the payload was changed on this cluster;"
+            + " asking " + from.pairing + " to send revision " + from.revision + " again");
+        Audit.transition(kind.kind(), name, from.pairing, String.valueOf(st.phase), String.valueOf(st.phase),
+            "consortium-operator", "PayloadDrifted");
+      }
       if (st.phase == null) {
         st.phase = SharePhase.Pending;
       } else if (st.revision != null && !st.revision.equals(from.revision)
@@ -302,11 +338,15 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       if (accepts == null) {
         Conditions.remove(st.conditions, "DecisionAttached");
       }
-      if (accepts != null && st.phase == SharePhase.Pending) {
+      if (accepts != null && st.phase == SharePhase.Pending && intact) {
         decide(fresh, st, accepts, generation);
       } else if (accepts != null && st.phase == SharePhase.Expired) {
         Conditions.set(st.conditions, "DecisionFinal", ConditionStatus.True, "ShareExpired",
             "the share expired before the decision; the origin can send a new revision with a later spec.expiresAt",
+            generation, clock);
+      } else if (accepts != null && st.phase == SharePhase.Revoked && st.decidedAt == null) {
+        Conditions.set(st.conditions, "DecisionFinal", ConditionStatus.True, "ShareRevoked",
+            "the share was revoked (" + st.revocationReason + ") before a decision; nothing can be decided on it",
             generation, clock);
       } else if (accepts != null && (st.phase == SharePhase.Accepted || st.phase == SharePhase.Rejected)
           && (accepts != (st.phase == SharePhase.Accepted))) {
@@ -314,13 +354,32 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
             "this revision was already " + st.phase + "; a decision is final for a revision", generation, clock);
       }
       st.summary = st.phase.name();
-      if (!Conditions.isFalse(st.conditions, "DecisionAttached")) {
+      if (!intact) {
+        Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, "PayloadDrifted",
+            "the payload was changed on this cluster; waiting for " + from.pairing + " to send it again", generation, clock);
+      } else if (st.phase == SharePhase.Revoked) {
+        String why = st.revocationReason == null ? REVOKED_BY_ORIGIN : st.revocationReason;
+        Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, why, REVOKED_BY_ORIGIN.equals(why)
+            ? "the origin revoked the share; what was accepted is kept"
+            : "pairing " + from.pairing + " ended (" + why + "); what was accepted is kept, and nothing more can be"
+                + " decided", generation, clock);
+      } else if (!Conditions.isFalse(st.conditions, "DecisionAttached")) {
         Conditions.set(st.conditions, Conditions.READY, st.phase == SharePhase.Pending ? ConditionStatus.False
             : ConditionStatus.True, st.phase.name(), st.phase == SharePhase.Pending
             ? "waiting for a decision: set spec.decision" : "the share is " + st.phase, generation, clock);
       }
     });
+    if (!intact) {
+      // Sent again at every visit (a link-up brings one) until the origin's copy has replaced ours.
+      sessions.send(from.pairing, new ShareResend(kind.kind(), from.shareUid, from.revision));
+      return;
+    }
     written.ifPresent(this::afterIncomingDecision);
+  }
+
+  /** Whether the payload an incoming share holds is still the one received (shares from before this check count as intact). */
+  private boolean intact(S spec) {
+    return spec.from.payloadSha256 == null || spec.from.payloadSha256.equals(ProtocolJson.sha256(kind.payloadOf(spec)));
   }
 
   /** The receiver's decision: the phase moves only once what travels back with it could be made. */
@@ -416,12 +475,15 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   public void offer(String pairing, String peerInstanceId, SignedEnvelope envelope, ShareOffer offer) {
     // Found by its origin too: after a re-pairing the same share arrives over a pairing of another name.
     Optional<R> existing = incomingByOrigin(pairing, peerInstanceId, offer.shareUid());
-    S spec = existing.map(Share::getSpec).orElseGet(kind::newSpec);
-    JsonNode before = existing.isPresent() ? kind.payloadOf(spec) : null;
-    if (existing.isPresent() && existing.get().getSpec().from.revision >= offer.revision()) {
+    boolean reoffered = existing.map(ShareEngine::endedWithItsPairing).orElse(false);
+    if (existing.isPresent() && !reoffered && existing.get().getSpec().from.revision >= offer.revision()) {
+      R share = existing.get();
+      if (share.getSpec().from.revision == offer.revision() && !intact(share.getSpec())) {
+        restore(pairing, share, offer);
+        return;
+      }
       // A resend of what we have (the ack was lost): acknowledge again, change nothing but whose it is.
-      if (!pairing.equals(existing.get().getSpec().from.pairing)) {
-        R share = existing.get();
+      if (!pairing.equals(share.getSpec().from.pairing)) {
         share.getSpec().from.pairing = pairing;
         share.getMetadata().getLabels().put(FROM_LABEL, pairing);
         context.client().resource(share).update();
@@ -429,27 +491,25 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       sessions.send(pairing, new ShareAck(kind.kind(), offer.shareUid(), offer.revision(), SharePhase.Pending));
       return;
     }
-    try {
-      kind.receive(spec, offer.payload());
-    } catch (InvalidShareSource e) {
-      LOG.warn("Pairing {} offered {} {} with a payload this instance cannot read: {}", pairing, kind.kind(),
-          offer.shareName(), e.getMessage());
-      pairings.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, "PayloadRefused",
-          kind.kind() + " " + offer.shareName() + ": " + e.getMessage()));
-      refuse(pairing, offer, e.reason() + ": " + e.getMessage());
+    S spec = existing.map(Share::getSpec).orElseGet(kind::newSpec);
+    JsonNode before = existing.isPresent() ? kind.payloadOf(spec) : null;
+    if (!received(pairing, offer, spec)) {
       return;
     }
     spec.from = origin(pairing, peerInstanceId, envelope, offer);
+    spec.from.payloadSha256 = ProtocolJson.sha256(kind.payloadOf(spec));
     spec.expiresAt = offer.expiresAt() == null ? null : offer.expiresAt().toString();
+    PeerPairing owner = pairings.seen(pairing).orElse(null);
+    boolean automatic = owner != null && owner.getSpec().acceptPolicy != null
+        && owner.getSpec().acceptPolicy.modeFor(kind.kind()) == AcceptMode.Auto;
+    R share;
     if (existing.isEmpty()) {
-      R share = kind.newResource();
+      share = kind.newResource();
       share.getMetadata().setName(RemoteNodes.localName(pairing, offer.shareName()));
       share.getMetadata().setLabels(Map.of(DIRECTION_LABEL, "incoming", FROM_LABEL, pairing,
           SHARE_UID_LABEL, offer.shareUid()));
       share.setSpec(spec);
-      PeerPairing owner = pairings.seen(pairing).orElse(null);
-      if (owner != null && owner.getSpec().acceptPolicy != null
-          && owner.getSpec().acceptPolicy.modeFor(kind.kind()) == AcceptMode.Auto) {
+      if (automatic) {
         kind.acceptAutomatically(spec);
         share.getMetadata().setAnnotations(Map.of(DECIDED_BY, "acceptPolicy of pairing " + pairing));
       }
@@ -463,9 +523,19 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       }
       Audit.transition(kind.kind(), share.getMetadata().getName(), pairing, null, "Pending", "peer:" + pairing, null);
     } else {
-      R share = existing.get();
-      if (!before.equals(kind.payloadOf(spec))) {
+      share = existing.get();
+      if (reoffered || !before.equals(kind.payloadOf(spec))) {
+        // A decision holds for what was decided on; a share that ended with its pairing is decided anew.
         kind.withdrawDecision(spec);
+      }
+      if (reoffered && automatic) {
+        kind.acceptAutomatically(spec);
+        Map<String, String> annotations = new HashMap<>();
+        if (share.getMetadata().getAnnotations() != null) {
+          annotations.putAll(share.getMetadata().getAnnotations());
+        }
+        annotations.put(DECIDED_BY, "acceptPolicy of pairing " + pairing);
+        share.getMetadata().setAnnotations(annotations);
       }
       share.getMetadata().getLabels().put(FROM_LABEL, pairing);
       try {
@@ -475,10 +545,86 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
             + apiError(e));
         return;
       }
+      if (reoffered) {
+        reopen(share, pairing);
+      }
       Audit.transition(kind.kind(), share.getMetadata().getName(), pairing, null, "Revision " + offer.revision(),
           "peer:" + pairing, null);
     }
     sessions.send(pairing, new ShareAck(kind.kind(), offer.shareUid(), offer.revision(), SharePhase.Pending));
+  }
+
+  /** Reads an offer's payload into {@code spec}, or refuses it back to the origin (false) when it does not verify. */
+  private boolean received(String pairing, ShareOffer offer, S spec) {
+    try {
+      kind.receive(spec, offer.payload());
+      return true;
+    } catch (InvalidShareSource e) {
+      LOG.warn("Pairing {} offered {} {} with a payload this instance cannot read: {}", pairing, kind.kind(),
+          offer.shareName(), e.getMessage());
+      pairings.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, "PayloadRefused",
+          kind.kind() + " " + offer.shareName() + ": " + e.getMessage()));
+      refuse(pairing, offer, e.reason() + ": " + e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * The origin sent again the revision whose local copy was edited: the payload is put back as the
+   * origin signed it (checked against the digest taken when it first arrived); the decision stays.
+   */
+  private void restore(String pairing, R share, ShareOffer offer) {
+    S spec = share.getSpec();
+    S sent = kind.newSpec();
+    if (!received(pairing, offer, sent)) {
+      return;
+    }
+    if (!spec.from.payloadSha256.equals(ProtocolJson.sha256(kind.payloadOf(sent)))) {
+      // An honest origin never changes a revision's payload: it makes a new revision.
+      refuse(pairing, offer, "PayloadMismatch: revision " + offer.revision() + " sent again differs from what was"
+          + " received the first time (SHA-256 " + spec.from.payloadSha256 + "); send a new revision instead");
+      return;
+    }
+    received(pairing, offer, spec);
+    try {
+      R restored = context.client().resource(share).update();
+      kind.stored(restored, offer.payload());
+      events.record(restored, EventRecorder.Type.Normal, "PayloadRestored", "the payload changed on this cluster was"
+          + " restored as " + pairing + " sent revision " + offer.revision());
+      Audit.transition(kind.kind(), share.getMetadata().getName(), pairing, null, "Restored", "consortium-operator",
+          "PayloadRestored");
+      revisit.accept(share.getMetadata().getName());
+    } catch (KubernetesClientException e) {
+      LOG.warn("Pairing {}: restoring {} {} failed: {}", pairing, kind.kind(), share.getMetadata().getName(), apiError(e));
+    }
+  }
+
+  /** Incoming, Revoked because its pairing ended, offered again over a live pairing: Pending, to decide anew. */
+  private void reopen(R share, String pairing) {
+    writer.update(kind.type(), share.getMetadata().getName(), kind::newStatus, fresh -> {
+      T st = fresh.getStatus();
+      if (!endedWithItsPairing(fresh)) {
+        return;
+      }
+      st.phase = ShareLifecycle.move(Direction.Incoming, st.phase, SharePhase.Pending, Cause.NEW_PAIRING);
+      String ended = st.revocationReason;
+      st.revocationReason = null;
+      st.decidedBy = null;
+      st.decidedAt = null;
+      st.decisionResult = null;
+      events.record(fresh, EventRecorder.Type.Normal, "Reoffered", "offered again over pairing " + pairing
+          + " after the earlier pairing ended (" + ended + "); decide again");
+      Audit.transition(kind.kind(), fresh.getMetadata().getName(), pairing, "Revoked", "Pending", "peer:" + pairing,
+          "NewPairing");
+    });
+    // The status write brings no reconcile of its own; a decision made by policy must go through.
+    revisit.accept(share.getMetadata().getName());
+  }
+
+  /** An incoming share Revoked because the pairing it came over ended, not because the origin took it back. */
+  private static boolean endedWithItsPairing(Share<?, ?> share) {
+    return share.getStatus() != null && share.getStatus().phase == SharePhase.Revoked
+        && PAIRING_ENDINGS.contains(share.getStatus().revocationReason);
   }
 
   /** The receiver's cluster would not store the share: the origin is told why and tries again later. */
@@ -494,15 +640,32 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
 
   @Override
   public void acknowledged(String pairing, ShareAck ack) {
-    outgoing(ack.shareUid()).ifPresent(name -> writer.update(kind.type(), name, kind::newStatus, fresh -> {
-      RecipientStatus recipient = recipient(fresh.getStatus(), pairing);
+    Optional<String> name = outgoing(ack.shareUid());
+    if (name.isEmpty()) {
+      // A share deleted here since it was sent: nothing to record, and nothing a peer could abuse.
+      return;
+    }
+    Refusal refusal = new Refusal();
+    writer.update(kind.type(), name.get(), kind::newStatus, fresh -> {
+      refusal.clear();
+      RecipientStatus recipient = offeredTo(fresh, pairing).orElse(null);
+      if (recipient == null) {
+        refusal.set("NotOffered", "share " + fresh.getMetadata().getName() + " was not offered to " + pairing);
+        return;
+      }
       if (!ack.stored()) {
+        if (ack.revision() != offeredRevision(fresh)) {
+          refusal.set("StaleRevision", "a refusal of revision " + ack.revision() + ", but the share is at revision "
+              + offeredRevision(fresh));
+          return;
+        }
         if (recipient.phase == SharePhase.Pending) {
+          String error = PeerText.of(ack.error(), PEER_TEXT_LIMIT);
           if (!"ReceiverRefused".equals(recipient.reason)) {
-            events.record(fresh, EventRecorder.Type.Warning, "ReceiverRefused", pairing + ": " + ack.error());
+            events.record(fresh, EventRecorder.Type.Warning, "ReceiverRefused", pairing + ": " + error);
           }
           note(recipient, "ReceiverRefused", pairing + " could not store revision " + ack.revision() + ": "
-              + ack.error() + "; offered again every " + recheckEvery().toSeconds() + " s");
+              + error + "; offered again every " + recheckEvery().toSeconds() + " s");
         }
         summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
         return;
@@ -511,22 +674,45 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         if (ShareLifecycle.allows(Direction.Outgoing, recipient.phase, SharePhase.Revoked, Cause.REVOCATION)) {
           boolean removed = !fresh.getSpec().to.contains(pairing);
           move(fresh, recipient, SharePhase.Revoked, Cause.REVOCATION, removed ? "RemovedFromRecipients"
-              : "RevokedByOrigin", (removed ? "removed from spec.to" : "revoked") + "; the recipient confirmed");
+              : REVOKED_BY_ORIGIN, (removed ? "removed from spec.to" : "revoked") + "; the recipient confirmed");
         }
+      } else if (ack.phase() != SharePhase.Pending) {
+        refusal.set("MalformedAck", "an acknowledgement that says " + ack.phase() + ": a receiver acknowledges with"
+            + " Pending or Revoked");
+        return;
+      } else if (ack.revision() > offeredRevision(fresh)) {
+        refusal.set("UnknownRevision", "an acknowledgement of revision " + ack.revision() + ", but the share offers"
+            + " revision " + offeredRevision(fresh));
+        return;
       } else if (ack.revision() == offeredRevision(fresh) && recipient.phase == SharePhase.Pending) {
         move(fresh, recipient, SharePhase.Delivered, Cause.DELIVERY, "Delivered", "revision " + ack.revision()
             + " is on " + pairing + "'s cluster, waiting for its decision");
         recipient.revision = ack.revision();
       }
       summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
-    }));
+    });
+    refusal.ifSet((reason, message) -> drop("SHARE_ACK", pairing, ack.shareUid(), reason, message));
   }
 
   @Override
   public void decided(String pairing, ShareDecision decision) {
-    outgoing(decision.shareUid()).ifPresent(name -> writer.update(kind.type(), name, kind::newStatus, fresh -> {
-      RecipientStatus recipient = recipient(fresh.getStatus(), pairing);
+    Optional<String> name = outgoing(decision.shareUid());
+    if (name.isEmpty()) {
+      drop("SHARE_DECISION", pairing, decision.shareUid(), "UnknownShare", "no outgoing " + kind.kind()
+          + " has this UID");
+      return;
+    }
+    Refusal refusal = new Refusal();
+    writer.update(kind.type(), name.get(), kind::newStatus, fresh -> {
+      refusal.clear();
+      RecipientStatus recipient = offeredTo(fresh, pairing).orElse(null);
+      if (recipient == null || recipient.phase == SharePhase.Revoked) {
+        refusal.set("NotOffered", "share " + fresh.getMetadata().getName() + " is not offered to " + pairing);
+        return;
+      }
       if (decision.revision() != offeredRevision(fresh)) {
+        refusal.set("StaleRevision", "a decision on revision " + decision.revision() + ", but the share is at revision "
+            + offeredRevision(fresh));
         return;
       }
       if (recipient.phase == SharePhase.Pending) {
@@ -535,19 +721,27 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       }
       SharePhase to = decision.decision() == DecisionOutcome.Accepted ? SharePhase.Accepted : SharePhase.Rejected;
       if (ShareLifecycle.allows(Direction.Outgoing, recipient.phase, to, Cause.DECISION)) {
-        move(fresh, recipient, to, Cause.DECISION, to.name(), to + " by " + decision.decidedBy());
-        recipient.decidedBy = decision.decidedBy();
+        String by = PeerText.of(decision.decidedBy(), PEER_TEXT_LIMIT);
+        move(fresh, recipient, to, Cause.DECISION, to.name(), to + " by " + by);
+        recipient.decidedBy = by;
         recipient.decidedAt = decision.decidedAt().toString();
         recipient.result = result(decision.result());
         kind.decisionArrived(fresh, fresh.getStatus(), recipient);
       }
       summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
-    }));
+    });
+    refusal.ifSet((reason, message) -> drop("SHARE_DECISION", pairing, decision.shareUid(), reason, message));
   }
 
   @Override
   public void revoked(String pairing, ShareRevoke revoke) {
-    Optional<R> existing = incoming(pairing, revoke.shareUid());
+    List<R> copies = copiesOf(revoke.shareUid());
+    Optional<R> existing = copies.stream().filter(s -> pairing.equals(s.getSpec().from.pairing)).findFirst();
+    if (existing.isEmpty() && !copies.isEmpty()) {
+      // Another organization's share: this pairing may not take it back.
+      drop("SHARE_REVOKE", pairing, revoke.shareUid(), "NotOffered", "the share with this UID came over another pairing");
+      return;
+    }
     existing.ifPresent(share -> writer.update(kind.type(), share.getMetadata().getName(),
         kind::newStatus, fresh -> {
           T st = fresh.getStatus();
@@ -555,16 +749,79 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
           if (ShareLifecycle.allows(Direction.Incoming, from, SharePhase.Revoked, Cause.REVOCATION)) {
             st.phase = SharePhase.Revoked;
             st.summary = "Revoked";
-            Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, "RevokedByOrigin",
+            st.revocationReason = REVOKED_BY_ORIGIN;
+            Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, REVOKED_BY_ORIGIN,
                 "the origin revoked the share; what was accepted is kept", fresh.getMetadata().getGeneration(), clock);
-            events.record(fresh, EventRecorder.Type.Warning, "RevokedByOrigin", "revoked by the origin on " + pairing);
+            events.record(fresh, EventRecorder.Type.Warning, REVOKED_BY_ORIGIN, "revoked by the origin on " + pairing);
             Audit.transition(kind.kind(), fresh.getMetadata().getName(), pairing, from.name(), "Revoked",
-                "peer:" + pairing, "RevokedByOrigin");
+                "peer:" + pairing, REVOKED_BY_ORIGIN);
+          } else if (from == SharePhase.Revoked && !REVOKED_BY_ORIGIN.equals(st.revocationReason)) {
+            // Ended with its pairing before, and now taken back by the origin too: that is final.
+            st.revocationReason = REVOKED_BY_ORIGIN;
           }
         }));
     // Confirmed once written (or when there was nothing here to revoke), so that the origin stops sending it.
     sessions.send(pairing, new ShareAck(kind.kind(), revoke.shareUid(),
         existing.map(s -> s.getSpec().from.revision).orElse(1L), SharePhase.Revoked));
+  }
+
+  @Override
+  public void resendRequested(String pairing, ShareResend resend) {
+    Optional<R> share = outgoing(resend.shareUid())
+        .map(name -> context.client().resources(kind.type()).inNamespace(context.namespace()).withName(name).get());
+    RecipientStatus recipient = share.flatMap(s -> offeredTo(s, pairing)).orElse(null);
+    if (recipient == null || recipient.phase == SharePhase.Revoked || recipient.phase == SharePhase.Pending) {
+      drop("SHARE_RESEND", pairing, resend.shareUid(), "NotOffered", "no delivered share with this UID for " + pairing);
+      return;
+    }
+    if (resend.revision() != offeredRevision(share.get())) {
+      drop("SHARE_RESEND", pairing, resend.shareUid(), "StaleRevision", "revision " + resend.revision()
+          + " asked for, the share offers revision " + offeredRevision(share.get()));
+      return;
+    }
+    // The same revision as the recipient has it: its phase here does not change.
+    try {
+      JsonNode payload = kind.payload(share.get());
+      sessions.sendOffer(pairing, new ShareOffer(kind.kind(), resend.shareUid(), share.get().getMetadata().getName(),
+          resend.revision(), share.get().getSpec().expiresAt == null ? null
+              : Instant.parse(share.get().getSpec().expiresAt), payload, null));
+    } catch (InvalidShareSource | ProtocolException e) {
+      LOG.warn("{} {}: cannot send revision {} again to {}: {}", kind.kind(), share.get().getMetadata().getName(),
+          resend.revision(), pairing, e.getMessage());
+    }
+  }
+
+  @Override
+  public void pairingEnded(String pairing, String reason, String message) {
+    for (R share : context.client().resources(kind.type()).inNamespace(context.namespace()).list().getItems()) {
+      String name = share.getMetadata().getName();
+      if (share.getSpec().isOutgoing()) {
+        if (offeredTo(share, pairing).filter(r -> r.phase != SharePhase.Revoked).isPresent()) {
+          writer.update(kind.type(), name, kind::newStatus, fresh -> offeredTo(fresh, pairing)
+              .filter(r -> ShareLifecycle.allows(Direction.Outgoing, r.phase, SharePhase.Revoked, Cause.PAIRING_ENDED))
+              .ifPresent(recipient -> {
+                move(fresh, recipient, SharePhase.Revoked, Cause.PAIRING_ENDED, reason, message);
+                summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
+              }));
+        }
+      } else if (pairing.equals(share.getSpec().from.pairing) && (share.getStatus() == null
+          || share.getStatus().phase != SharePhase.Revoked)) {
+        writer.update(kind.type(), name, kind::newStatus, fresh -> {
+          T st = fresh.getStatus();
+          SharePhase from = st.phase == null ? SharePhase.Pending : st.phase;
+          if (!ShareLifecycle.allows(Direction.Incoming, from, SharePhase.Revoked, Cause.PAIRING_ENDED)) {
+            return;
+          }
+          st.phase = SharePhase.Revoked;
+          st.summary = "Revoked";
+          st.revocationReason = reason;
+          Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, reason, message
+              + "; what was accepted is kept, and nothing more can be decided", fresh.getMetadata().getGeneration(), clock);
+          events.record(fresh, EventRecorder.Type.Warning, reason, message);
+          Audit.transition(kind.kind(), name, pairing, from.name(), "Revoked", "consortium-operator", reason);
+        });
+      }
+    }
   }
 
   @Override
@@ -678,15 +935,15 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     return from;
   }
 
-  private Optional<R> incoming(String pairing, String shareUid) {
-    return context.client().resources(kind.type()).inNamespace(context.namespace()).withLabel(SHARE_UID_LABEL, shareUid)
-        .withLabel(FROM_LABEL, pairing).list().getItems().stream().findFirst();
+  /** Every incoming copy of a share UID, whichever pairing it came over (one request). */
+  private List<R> copiesOf(String shareUid) {
+    return context.client().resources(kind.type()).inNamespace(context.namespace())
+        .withLabel(SHARE_UID_LABEL, shareUid).list().getItems().stream().filter(s -> s.getSpec().from != null).toList();
   }
 
   /** The incoming copy of a share, over this pairing or (one request) over an earlier pairing with the same peer. */
   private Optional<R> incomingByOrigin(String pairing, String peerInstanceId, String shareUid) {
-    List<R> copies = context.client().resources(kind.type()).inNamespace(context.namespace())
-        .withLabel(SHARE_UID_LABEL, shareUid).list().getItems().stream().filter(s -> s.getSpec().from != null).toList();
+    List<R> copies = copiesOf(shareUid);
     return copies.stream().filter(s -> pairing.equals(s.getSpec().from.pairing)).findFirst()
         .or(() -> copies.stream().filter(s -> peerInstanceId != null
             && peerInstanceId.equals(s.getSpec().from.instanceId)).findFirst());
@@ -717,6 +974,68 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     } catch (Exception e) {
       throw new IllegalStateException("cannot digest an offer", e);
     }
+  }
+
+  /**
+   * The recipient entry of a pairing the share is offered to: an entry made when it was offered, or
+   * one made now for a pairing its spec.to names. Empty for any other pairing, whose messages about
+   * the share are dropped.
+   */
+  private Optional<RecipientStatus> offeredTo(R share, String pairing) {
+    ShareStatus status = share.getStatus();
+    if (status != null) {
+      for (RecipientStatus recipient : status.recipients) {
+        if (pairing.equals(recipient.pairing)) {
+          return Optional.of(recipient);
+        }
+      }
+    }
+    if (status == null || share.getSpec().to == null || !share.getSpec().to.contains(pairing)) {
+      return Optional.empty();
+    }
+    return Optional.of(recipient(status, pairing));
+  }
+
+  /** Why a message about a share was dropped, decided inside a status update (which may run more than once). */
+  private static final class Refusal {
+    private String reason;
+    private String message;
+
+    void set(String reason, String message) {
+      this.reason = reason;
+      this.message = message;
+    }
+
+    void clear() {
+      reason = null;
+      message = null;
+    }
+
+    void ifSet(java.util.function.BiConsumer<String, String> action) {
+      if (reason != null) {
+        action.accept(reason, message);
+      }
+    }
+  }
+
+  /**
+   * A per-share message that does not belong (not from a pairing the share was offered to, not for
+   * its revision): nothing changes; it is counted, logged and audited.
+   */
+  private void drop(String type, String pairing, String shareUid, String reason, String message) {
+    Counter.builder("consortium_share_messages_dropped_total")
+        .description("Per-share messages dropped: from a pairing the share was not offered to, or not for its revision")
+        .tag("kind", kind.kind()).tag("type", type).tag("reason", reason)
+        .register(context.metrics()).increment();
+    LOG.warn("Pairing {}: dropped {} about {} {}: {} ({})", pairing, type, kind.kind(), shareUid, message, reason);
+    Audit.dropped(kind.kind(), type, pairing, shareUid, reason, message);
+  }
+
+  /** A pairing shares can travel on: Active, not being deleted, not revoked by its peer. */
+  private static boolean live(PeerPairing pairing) {
+    return pairing != null && pairing.getMetadata().getDeletionTimestamp() == null
+        && PairingDirectory.state(pairing) == PairingState.Active
+        && (pairing.getStatus() == null || pairing.getStatus().phase != PairingPhase.PeerRevoked);
   }
 
   private RecipientStatus recipient(ShareStatus status, String pairing) {
@@ -782,10 +1101,36 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     return Instant.parse(recipient.lastTransitionTime).plus(context.stuckAfter()).isBefore(clock.instant());
   }
 
-  private static String decidedBy(Share<?, ?> share) {
+  /**
+   * Who decided on an incoming share, as the origin will see it: this organization's name and the
+   * person or tool. The tool is the {@code consortium.io/decided-by} annotation where tooling (or an
+   * accept policy) wrote one, else the field manager that last set spec.decision, from managedFields
+   * (kubectl-patch, kubectl-client-side-apply, a GitOps controller); never the namespace alone.
+   */
+  private String decidedBy(Share<?, ?> share) {
     Map<String, String> annotations = share.getMetadata().getAnnotations();
     String by = annotations == null ? null : annotations.get(DECIDED_BY);
-    return by != null ? by : "a user of " + share.getMetadata().getNamespace();
+    if (by == null) {
+      by = decisionManager(share).map(manager -> "field manager " + manager).orElse("a user the API server did not name");
+    }
+    return context.instanceName() + " (" + PeerText.of(by, PEER_TEXT_LIMIT) + ")";
+  }
+
+  /** The field manager whose entry in managedFields owns spec.decision, the newest if several do. */
+  static Optional<String> decisionManager(Share<?, ?> share) {
+    List<ManagedFieldsEntry> entries = share.getMetadata().getManagedFields();
+    if (entries == null) {
+      return Optional.empty();
+    }
+    ManagedFieldsEntry newest = null;
+    for (ManagedFieldsEntry entry : entries) {
+      Object spec = entry.getFieldsV1() == null ? null : entry.getFieldsV1().getAdditionalProperties().get("f:spec");
+      if (spec instanceof Map<?, ?> fields && fields.containsKey("f:decision") && entry.getManager() != null
+          && (newest == null || String.valueOf(entry.getTime()).compareTo(String.valueOf(newest.getTime())) >= 0)) {
+        newest = entry;
+      }
+    }
+    return Optional.ofNullable(newest).map(ManagedFieldsEntry::getManager);
   }
 
   private static DecisionResult result(DecisionAttachment attachment) {

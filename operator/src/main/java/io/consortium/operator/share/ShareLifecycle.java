@@ -27,10 +27,13 @@ import java.util.Set;
  *                           any -> Revoked (what was accepted is kept and marked)
  * both:                     a new revision from the origin takes any phase but Revoked back to Pending
  * outgoing, on resync:      Delivered -> Pending (the receiver no longer has what it acknowledged)
+ * both, the pairing ended:  any -> Revoked (revoked, deleted, or revoked by the peer)
+ * both, a new pairing:      Revoked -> Pending, only for a share that was Revoked because its pairing
+ *                           ended, once it is offered over a live pairing again (decided anew)
  * </pre>
  *
- * Revoked is final. A decision is final for its revision. Everything else is refused with a reason
- * a person can act on, never applied.
+ * Revoked by the origin is final. A decision is final for its revision. Everything else is refused
+ * with a reason a person can act on, never applied.
  */
 public final class ShareLifecycle {
 
@@ -42,7 +45,11 @@ public final class ShareLifecycle {
     REVOCATION,
     NEW_REVISION,
     /** A resync found that the receiver no longer has what it acknowledged: deliver it again. */
-    RESYNC
+    RESYNC,
+    /** The pairing the share travels on was revoked or deleted, here or by the peer. */
+    PAIRING_ENDED,
+    /** A share that ended with its pairing is offered again over a new, live pairing with the same peer. */
+    NEW_PAIRING
   }
 
   private static final Map<SharePhase, Set<SharePhase>> OUTGOING = new EnumMap<>(SharePhase.class);
@@ -74,6 +81,10 @@ public final class ShareLifecycle {
     if (cause == Cause.RESYNC) {
       return side == Direction.Outgoing && from == Delivered && to == Pending;
     }
+    if (cause == Cause.NEW_PAIRING) {
+      // The caller checks that the revocation was the pairing's end, not the origin's word.
+      return from == Revoked && to == Pending;
+    }
     if (from == to) {
       return false;
     }
@@ -85,8 +96,8 @@ public final class ShareLifecycle {
       case DELIVERY -> to == Delivered;
       case DECISION -> to == Accepted || to == Rejected;
       case EXPIRY -> to == Expired;
-      case REVOCATION -> to == Revoked;
-      case NEW_REVISION, RESYNC -> false;
+      case REVOCATION, PAIRING_ENDED -> to == Revoked;
+      case NEW_REVISION, RESYNC, NEW_PAIRING -> false;
     };
   }
 

@@ -4,6 +4,7 @@ import io.consortium.operator.mesh.protocol.SignedEnvelope;
 import io.consortium.operator.mesh.protocol.messages.ShareAck;
 import io.consortium.operator.mesh.protocol.messages.ShareDecision;
 import io.consortium.operator.mesh.protocol.messages.ShareOffer;
+import io.consortium.operator.mesh.protocol.messages.ShareResend;
 import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
 import io.consortium.operator.pairing.ShareInbox;
 import io.consortium.operator.mesh.protocol.messages.Inventory;
@@ -66,6 +67,19 @@ public final class ShareRouter implements ShareInbox {
     if (engine != null) {
       engine.revoked(pairing, revoke);
     }
+  }
+
+  @Override
+  public void resendRequested(String pairing, ShareResend resend) {
+    ShareInbox engine = engine(resend.kind(), "a request to send a share again");
+    if (engine != null) {
+      engine.resendRequested(pairing, resend);
+    }
+  }
+
+  @Override
+  public void pairingEnded(String pairing, String reason, String message) {
+    engines.values().forEach(engine -> engine.pairingEnded(pairing, reason, message));
   }
 
   @Override

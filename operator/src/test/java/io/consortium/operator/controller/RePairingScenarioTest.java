@@ -66,6 +66,12 @@ class RePairingScenarioTest {
     Pairings.setState(org1, "org2", PairingState.Revoked);
     awaitPhase(org1, "org2", PairingPhase.Revoked);
     awaitPhase(org2, "org1", PairingPhase.PeerRevoked);
+    // What travelled on the pairing ends with it, on both sides; org2 keeps what it accepted.
+    awaitRecipient(org1, "ca", "org2", SharePhase.Revoked);
+    assertThat(recipient(org1, "ca", "org2").reason).isEqualTo("PairingRevoked");
+    awaitIncomingPhase(org2, "org1-ca", SharePhase.Revoked);
+    assertThat(incoming(org2, "org1-ca").getStatus().revocationReason).isEqualTo("PeerRevokedPairing");
+    assertThat(org2.client().configMaps().withName("org1-ca-public-key").get()).as("accepted material kept").isNotNull();
 
     // A new invitation; the revoked pairings stay on both sides for the record.
     accept(org2, "org1-renewed", invite(org1, "org2-renewed"));
@@ -90,7 +96,13 @@ class RePairingScenarioTest {
     org1.client().resources(KeyShare.class).withName("ca").patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"spec\":{\"to\":[\"org2\",\"org2-renewed\"]}}");
 
-    // Org2 decided on this key already; the same key again keeps the decision.
+    // The same copy comes back, to be decided again: trust in org1 was broken and made anew.
+    awaitRecipient(org1, "ca", "org2-renewed", SharePhase.Delivered);
+    awaitIncomingPhase(org2, "org1-ca", SharePhase.Pending);
+    assertThat(incoming(org2, "org1-ca").getSpec().decision).as("the old decision is withdrawn").isNull();
+    assertThat(recipient(org1, "ca", "org2").phase).as("the old pairing's entry stays revoked")
+        .isEqualTo(SharePhase.Revoked);
+    decide(org2, "org1-ca", "Accept");
     awaitRecipient(org1, "ca", "org2-renewed", SharePhase.Accepted);
     List<KeyShare> copies = org2.client().resources(KeyShare.class)
         .withLabel("consortium.io/share-uid", caUid).list().getItems();
@@ -212,6 +224,22 @@ class RePairingScenarioTest {
   private static void awaitIncoming(Org org, String name) {
     Org.await(name + " on " + org.name(), Pairings.WAIT,
         () -> org.client().resources(KeyShare.class).withName(name).get() != null);
+  }
+
+  private static KeyShare incoming(Org org, String name) {
+    return org.client().resources(KeyShare.class).withName(name).get();
+  }
+
+  private static void awaitIncomingPhase(Org org, String name, SharePhase phase) {
+    Org.await(name + " to be " + phase + " on " + org.name(), Pairings.WAIT, () -> {
+      KeyShare share = incoming(org, name);
+      return share != null && share.getStatus() != null && share.getStatus().phase == phase;
+    });
+  }
+
+  private static RecipientStatus recipient(Org org, String share, String pairing) {
+    return org.client().resources(KeyShare.class).withName(share).get().getStatus().recipients.stream()
+        .filter(r -> pairing.equals(r.pairing)).findFirst().orElseThrow();
   }
 
   private static void awaitRecipient(Org org, String share, String pairing, SharePhase phase) {

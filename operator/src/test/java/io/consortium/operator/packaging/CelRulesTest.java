@@ -55,9 +55,12 @@ class CelRulesTest {
     CASES.put("has(self.to) == has(oldSelf.to)", Case.transition(
         "{to: [org2]}", "{to: [org2, org3]}",
         "{to: [org2]}", "{from: " + FROM + "}"));
-    CASES.put("!has(oldSelf.from) || (has(self.from) && self.from == oldSelf.from)", Case.transition(
-        "{from: " + FROM + "}", "{from: " + FROM + ", decision: Accept}",
-        "{from: " + FROM + "}", "{from: " + FROM_REV2 + "}"));
+    // The operator writes a new revision into spec.from (a real API server evaluates this rule on its
+    // updates too); nobody may make it another share or an older revision.
+    CASES.put("!has(oldSelf.from) || (has(self.from) && self.from.shareUid == oldSelf.from.shareUid"
+        + " && self.from.revision >= oldSelf.from.revision)", Case.transition(
+        "{from: " + FROM + "}", "{from: " + FROM_REV2 + "}",
+        "{from: " + FROM_REV2 + "}", "{from: " + FROM + "}"));
     // KeyShare
     CASES.put("!has(self.to) || (has(self.source) != has(self.generate))", Case.of(
         "{to: [org2], generate: {curve: P-256}}",

@@ -43,14 +43,26 @@ class ShareLifecycleTest {
   }
 
   @Test
-  void a_revoked_share_stays_revoked_whatever_arrives_later() {
+  void a_revoked_share_stays_revoked_whatever_arrives_later_but_a_new_pairing() {
     for (Cause cause : Cause.values()) {
       for (SharePhase to : SharePhase.values()) {
-        assertThat(ShareLifecycle.allows(Outgoing, Revoked, to, cause)).isFalse();
-        assertThat(ShareLifecycle.allows(Incoming, Revoked, to, cause)).isFalse();
+        boolean reoffered = cause == Cause.NEW_PAIRING && to == Pending;
+        assertThat(ShareLifecycle.allows(Outgoing, Revoked, to, cause)).as(cause + " -> " + to).isEqualTo(reoffered);
+        assertThat(ShareLifecycle.allows(Incoming, Revoked, to, cause)).as(cause + " -> " + to).isEqualTo(reoffered);
       }
     }
     assertThatThrownBy(() -> ShareLifecycle.move(Incoming, Revoked, Pending, NEW_REVISION)).hasMessageContaining("final");
+  }
+
+  @Test
+  void a_share_ends_with_its_pairing_whatever_its_phase() {
+    for (SharePhase from : List.of(Pending, Delivered, Accepted, Rejected, Expired)) {
+      assertThat(ShareLifecycle.allows(Outgoing, from, Revoked, Cause.PAIRING_ENDED)).as("outgoing " + from).isTrue();
+    }
+    for (SharePhase from : List.of(Pending, Accepted, Rejected, Expired)) {
+      assertThat(ShareLifecycle.allows(Incoming, from, Revoked, Cause.PAIRING_ENDED)).as("incoming " + from).isTrue();
+    }
+    assertThat(ShareLifecycle.allows(Incoming, Revoked, Revoked, Cause.PAIRING_ENDED)).isFalse();
   }
 
   @Test
@@ -89,7 +101,14 @@ class ShareLifecycleTest {
         "Incoming Pending->Accepted DECISION", "Incoming Pending->Rejected DECISION",
         "Incoming Pending->Expired EXPIRY", "Incoming Pending->Revoked REVOCATION",
         "Incoming Accepted->Revoked REVOCATION", "Incoming Rejected->Revoked REVOCATION",
-        "Incoming Expired->Revoked REVOCATION");
+        "Incoming Expired->Revoked REVOCATION",
+        // The pairing ended: every phase but Revoked ends; a share that ended so comes back over a new pairing.
+        "Outgoing Pending->Revoked PAIRING_ENDED", "Outgoing Delivered->Revoked PAIRING_ENDED",
+        "Outgoing Accepted->Revoked PAIRING_ENDED", "Outgoing Rejected->Revoked PAIRING_ENDED",
+        "Outgoing Expired->Revoked PAIRING_ENDED", "Incoming Pending->Revoked PAIRING_ENDED",
+        "Incoming Accepted->Revoked PAIRING_ENDED", "Incoming Rejected->Revoked PAIRING_ENDED",
+        "Incoming Expired->Revoked PAIRING_ENDED",
+        "Outgoing Revoked->Pending NEW_PAIRING", "Incoming Revoked->Pending NEW_PAIRING");
     List<String> actual = new ArrayList<>();
     for (Direction side : Direction.values()) {
       for (SharePhase from : SharePhase.values()) {

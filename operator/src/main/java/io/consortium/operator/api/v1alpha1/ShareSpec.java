@@ -30,8 +30,9 @@ import java.util.List;
     value = "has(self.to) == has(oldSelf.to)",
     message = "a share cannot change direction: create a new resource instead")
 @ValidationRule(
-    value = "!has(oldSelf.from) || (has(self.from) && self.from == oldSelf.from)",
-    message = "spec.from is written by the operator and cannot be changed")
+    value = "!has(oldSelf.from) || (has(self.from) && self.from.shareUid == oldSelf.from.shareUid"
+        + " && self.from.revision >= oldSelf.from.revision)",
+    message = "spec.from is written by the operator: only a new revision from the origin changes it")
 public abstract class ShareSpec {
 
   @Size(min = 1)

@@ -43,4 +43,9 @@ public abstract class ShareStatus extends ConsortiumStatus {
 
   @JsonPropertyDescription("Incoming: what the decision carried back to the origin, for example this organization's signature.")
   public DecisionResult decisionResult;
+
+  @JsonPropertyDescription("Incoming, once Revoked: why. RevokedByOrigin is final; PairingRevoked, PairingDeleted and"
+      + " PeerRevokedPairing mean the pairing it came over ended, and the share comes back as Pending (to be decided"
+      + " again) if the same organization offers it over a new pairing.")
+  public String revocationReason;
 }

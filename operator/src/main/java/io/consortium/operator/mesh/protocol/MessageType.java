@@ -12,6 +12,7 @@ import io.consortium.operator.mesh.protocol.messages.ShareAck;
 import io.consortium.operator.mesh.protocol.messages.ShareDecision;
 import io.consortium.operator.mesh.protocol.messages.ShareExpire;
 import io.consortium.operator.mesh.protocol.messages.ShareOffer;
+import io.consortium.operator.mesh.protocol.messages.ShareResend;
 import io.consortium.operator.mesh.protocol.messages.ShareRevoke;
 import io.consortium.operator.mesh.protocol.messages.TransferStatus;
 import java.util.Optional;
@@ -28,6 +29,7 @@ public enum MessageType {
   SHARE_DECISION(ShareDecision.class),
   SHARE_REVOKE(ShareRevoke.class),
   SHARE_EXPIRE(ShareExpire.class),
+  SHARE_RESEND(ShareResend.class),
   INVENTORY_DIGEST(InventoryDigest.class),
   INVENTORY(Inventory.class),
   TRANSFER_BEGIN(TransferManifest.class),

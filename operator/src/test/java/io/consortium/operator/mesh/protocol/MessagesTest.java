@@ -74,6 +74,7 @@ class MessagesTest {
             new DecisionAttachment("FabricConfigSignature", "AQID", "Org2MSP CN=Admin@org2")),
         new ShareRevoke("KeyShare", "uid-s1"),
         new ShareExpire("KeyShare", "uid-s1"),
+        new io.consortium.operator.mesh.protocol.messages.ShareResend("KeyShare", "uid-s1", 2),
         new InventoryDigest(SHA, 3, 1),
         new Inventory(Flow.Bidirectional,
             List.of(new InventoryEntry(ORG1.instanceId(), "KeyShare", "uid-s1", 2, SharePhase.Pending)),
@@ -173,6 +174,23 @@ class MessagesTest {
     assertMalformed(MessageType.SHARE_ACK, badPhase, "'phase' has the value Teleported");
     assertMalformed(MessageType.SHARE_DECISION, badTime, "'decidedAt'");
     assertMalformed(MessageType.NODE_SET, badList, "'nodes'");
+  }
+
+  @Test
+  void a_share_uid_or_kind_that_is_not_an_identifier_is_malformed_and_never_echoed() {
+    // What a peer names reaches logs, labels and status: a newline in it could forge a log line.
+    ObjectNode forgedUid = JsonNodeFactory.instance.objectNode().put("kind", "KeyShare")
+        .put("shareUid", "u\n{\"kind\":\"KeyShare\",\"to\":\"Accepted\"}").put("revision", 1).put("phase", "Pending");
+    ObjectNode longKind = JsonNodeFactory.instance.objectNode().put("kind", "K".repeat(300)).put("shareUid", "u");
+    ObjectNode spacedName = JsonNodeFactory.instance.objectNode().put("kind", "KeyShare").put("shareUid", "u")
+        .put("shareName", "org1 ca").put("revision", 1);
+    spacedName.putObject("payload");
+
+    assertMalformed(MessageType.SHARE_ACK, forgedUid, "SHARE_ACK's shareUid is not an identifier");
+    assertMalformed(MessageType.SHARE_REVOKE, longKind, "SHARE_REVOKE's kind is not an identifier");
+    assertMalformed(MessageType.SHARE_OFFER, spacedName, "shareName is not an identifier");
+    assertThatThrownBy(() -> Messages.body(new Envelope(1, MessageType.SHARE_ACK, "m1", "a", "b", 1, 1, NOW, forgedUid)))
+        .message().doesNotContain("\n").doesNotContain("Accepted");
   }
 
   @Test

@@ -39,4 +39,8 @@ public class ShareOrigin {
 
   @JsonPropertyDescription("When the origin sent this revision (RFC 3339).")
   public String sentAt;
+
+  @JsonPropertyDescription("SHA-256 (hex) of the payload as received and verified; the operator restores the payload"
+      + " from the origin if the resource's copy ever differs from it.")
+  public String payloadSha256;
 }

@@ -11,9 +11,9 @@ import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 public record InventoryEntry(String origin, String kind, String shareUid, long revision, SharePhase phase) {
 
   public InventoryEntry {
-    Required.text(origin, "an inventory entry", "origin");
-    Required.text(kind, "inventory entry " + origin, "kind");
-    Required.text(shareUid, "an inventory entry", "shareUid");
+    Required.identifier(origin, "an inventory entry", "origin");
+    Required.identifier(kind, "inventory entry " + origin, "kind");
+    Required.identifier(shareUid, "an inventory entry", "shareUid");
     Required.revision(revision, "inventory entry " + shareUid);
     Required.present(phase, "inventory entry " + shareUid, "phase");
   }

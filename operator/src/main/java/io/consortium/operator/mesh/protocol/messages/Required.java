@@ -21,6 +21,19 @@ final class Required {
     return value;
   }
 
+  /**
+   * A word that names something (a kind, a UID): letters, digits, '-', '.', '_' and ':' only, at most
+   * 253 characters. What a peer names reaches logs, labels and status: nothing else may travel in it.
+   */
+  static String identifier(String value, String message, String field) {
+    text(value, message, field);
+    if (value.length() > 253 || !value.matches("[A-Za-z0-9._:-]+")) {
+      throw new IllegalArgumentException(message + "'s " + field + " is not an identifier (letters, digits, '-', '.',"
+          + " '_', ':'; at most 253)");
+    }
+    return value;
+  }
+
   static long revision(long revision, String message) {
     if (revision < 1) {
       throw new IllegalArgumentException(message + " has no revision (it must be 1 or more, got " + revision + ")");

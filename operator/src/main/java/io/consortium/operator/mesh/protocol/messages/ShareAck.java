@@ -23,8 +23,8 @@ public record ShareAck(String kind, String shareUid, long revision, SharePhase p
   }
 
   public ShareAck {
-    Required.text(kind, "SHARE_ACK", "kind");
-    Required.text(shareUid, "SHARE_ACK", "shareUid");
+    Required.identifier(kind, "SHARE_ACK", "kind");
+    Required.identifier(shareUid, "SHARE_ACK", "shareUid");
     Required.revision(revision, "SHARE_ACK " + shareUid);
     Required.present(phase, "SHARE_ACK " + shareUid, "phase");
   }

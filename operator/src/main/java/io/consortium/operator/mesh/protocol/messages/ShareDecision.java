@@ -7,8 +7,8 @@ public record ShareDecision(String kind, String shareUid, long revision, Decisio
     Instant decidedAt, DecisionAttachment result) {
 
   public ShareDecision {
-    Required.text(kind, "SHARE_DECISION", "kind");
-    Required.text(shareUid, "SHARE_DECISION", "shareUid");
+    Required.identifier(kind, "SHARE_DECISION", "kind");
+    Required.identifier(shareUid, "SHARE_DECISION", "shareUid");
     Required.revision(revision, "SHARE_DECISION " + shareUid);
     Required.present(decision, "SHARE_DECISION " + shareUid, "decision");
     Required.text(decidedBy, "SHARE_DECISION " + shareUid, "decidedBy");

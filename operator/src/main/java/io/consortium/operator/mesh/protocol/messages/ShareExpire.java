@@ -4,7 +4,7 @@ package io.consortium.operator.mesh.protocol.messages;
 public record ShareExpire(String kind, String shareUid) {
 
   public ShareExpire {
-    Required.text(kind, "SHARE_EXPIRE", "kind");
-    Required.text(shareUid, "SHARE_EXPIRE", "shareUid");
+    Required.identifier(kind, "SHARE_EXPIRE", "kind");
+    Required.identifier(shareUid, "SHARE_EXPIRE", "shareUid");
   }
 }

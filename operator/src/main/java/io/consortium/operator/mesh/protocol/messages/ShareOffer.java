@@ -18,9 +18,9 @@ public record ShareOffer(String kind, String shareUid, String shareName, long re
     JsonNode payload, UUID transferId) {
 
   public ShareOffer {
-    Required.text(kind, "SHARE_OFFER", "kind");
-    Required.text(shareUid, "SHARE_OFFER", "shareUid");
-    Required.text(shareName, "SHARE_OFFER " + shareUid, "shareName");
+    Required.identifier(kind, "SHARE_OFFER", "kind");
+    Required.identifier(shareUid, "SHARE_OFFER", "shareUid");
+    Required.identifier(shareName, "SHARE_OFFER " + shareUid, "shareName");
     Required.revision(revision, "SHARE_OFFER " + shareUid);
     Required.present(payload, "SHARE_OFFER " + shareUid, "payload");
   }

@@ -4,7 +4,7 @@ package io.consortium.operator.mesh.protocol.messages;
 public record ShareRevoke(String kind, String shareUid) {
 
   public ShareRevoke {
-    Required.text(kind, "SHARE_REVOKE", "kind");
-    Required.text(shareUid, "SHARE_REVOKE", "shareUid");
+    Required.identifier(kind, "SHARE_REVOKE", "kind");
+    Required.identifier(shareUid, "SHARE_REVOKE", "shareUid");
   }
 }
