@@ -286,8 +286,10 @@ class HelmChartTest {
       assertThat(r.getResources()).containsExactlyInAnyOrderElementsOf(SHARE_PLURALS);
       assertThat(r.getOperations()).contains("UPDATE", "CREATE");
     });
-    assertThat(policy.getSpec().getValidations()).singleElement()
-        .satisfies(v -> assertThat(v.getExpression()).contains("check('decide')"));
+    assertThat(policy.getSpec().getValidations()).hasSize(2);
+    assertThat(policy.getSpec().getValidations().get(0).getExpression()).contains("check('decide')");
+    assertThat(policy.getSpec().getValidations().get(1).getExpression())
+        .contains("'system:serviceaccount:consortium:org1-consortium-operator'");
     ValidatingAdmissionPolicyBinding binding = one(objects, ValidatingAdmissionPolicyBinding.class, "org1-decision-guard");
     assertThat(binding.getSpec().getPolicyName()).isEqualTo("org1-decision-guard");
     assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");

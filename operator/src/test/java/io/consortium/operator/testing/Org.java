@@ -123,6 +123,33 @@ public final class Org implements AutoCloseable {
     return output.toString(StandardCharsets.UTF_8);
   }
 
+  /**
+   * The sum of a metric's samples on this org's /metrics whose labels contain every one of
+   * {@code labels} (such as {@code reason="NotOffered"}); 0 when there is none.
+   */
+  public double metric(String name, String... labels) {
+    try {
+      String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + operator.healthPort() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      java.util.regex.Matcher sample = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+          + "(\\{[^}]*\\})? ([0-9.Ee+-]+)$").matcher(body);
+      double sum = 0;
+      while (sample.find()) {
+        String found = sample.group(1) == null ? "" : sample.group(1);
+        if (java.util.Arrays.stream(labels).allMatch(found::contains)) {
+          sum += Double.parseDouble(sample.group(2));
+        }
+      }
+      return sum;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while reading " + name);
+    }
+  }
+
   /** Waits for a condition the operator is expected to bring about. */
   public static void await(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
