@@ -1,6 +1,5 @@
 package io.consortium.operator.share;
 
-import static io.consortium.operator.testing.Pairings.awaitPhase;
 import static io.consortium.operator.testing.Shares.awaitIncoming;
 import static io.consortium.operator.testing.Shares.awaitRecipient;
 import static io.consortium.operator.testing.Shares.decide;
@@ -22,7 +21,6 @@ import io.consortium.operator.api.v1alpha1.spec.ConfigMapKeyRef;
 import io.consortium.operator.api.v1alpha1.spec.Endpoint;
 import io.consortium.operator.api.v1alpha1.spec.FabricChannel;
 import io.consortium.operator.api.v1alpha1.spec.NodeType;
-import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.Platform;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.besu.BftGenesis;
@@ -30,7 +28,7 @@ import io.consortium.operator.besu.NodeIdentity;
 import io.consortium.operator.fabric.chaincode.CcaasConnection;
 import io.consortium.operator.fabric.chaincode.CcaasPackage;
 import io.consortium.operator.fabric.chaincode.PackageLabel;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
 import io.consortium.operator.share.kinds.ChaincodeShareKind;
 import io.consortium.operator.status.Conditions;

@@ -2,7 +2,7 @@ package io.consortium.operator.testing;
 
 import io.consortium.operator.identity.IdentityStore;
 import io.consortium.operator.identity.InstanceIdentity;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.LinkConnection;
 import io.consortium.operator.mesh.LinkHandler;
 import io.consortium.operator.mesh.LinkTiming;

@@ -1,6 +1,8 @@
 package io.consortium.operator.fabric.config;
 
 import com.google.protobuf.ByteString;
+import io.consortium.operator.pki.Pem;
+import io.consortium.operator.pki.Sha256;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
@@ -213,15 +215,11 @@ public final class ChannelMsp {
 
   /** Fabric's certification chain identifier: SHA-256 over the DER of each certificate, in order. */
   private static byte[] chainIdentifier(List<X509Certificate> chain) {
-    try {
-      var digest = java.security.MessageDigest.getInstance("SHA-256");
-      for (X509Certificate c : chain) {
-        digest.update(MspSigner.derOf(c));
-      }
-      return digest.digest();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    var digest = Sha256.newDigest();
+    for (X509Certificate c : chain) {
+      digest.update(MspSigner.derOf(c));
     }
+    return digest.digest();
   }
 
   /** Whether a valid member certificate has the role, as fabric's satisfiesPrincipal decides. */

@@ -17,6 +17,7 @@ import io.consortium.operator.fabric.chaincode.CollectionDefinition;
 import io.consortium.operator.fabric.chaincode.EndorsementPolicy;
 import io.consortium.operator.fabric.chaincode.PackageLabel;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.share.ShareKind;
@@ -88,7 +89,7 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
       }
       packageId = read.id().toString();
       pkg = new PackagePayload(read.metadata().label().value(), Base64.getEncoder().encodeToString(bytes),
-          Digests.sha256Hex(bytes));
+          Sha256.hex(bytes));
     }
     return ProtocolJson.MAPPER.valueToTree(new Payload(spec.level == null ? ChaincodeLevel.Package : spec.level,
         spec.definition, pkg, spec.ccaas, packageId, digest));
@@ -107,7 +108,7 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
     }
     spec.packageSource = null;
     if (in.pkg() != null) {
-      Digests.check(in.pkg().bytes(), in.pkg().sha256(), "chaincode package");
+      Payloads.check(in.pkg().bytes(), in.pkg().sha256(), "chaincode package");
       ChaincodePackage read = readPackage(Base64.getDecoder().decode(in.pkg().bytes()), "the package received");
       if (!read.id().toString().equals(in.packageId())) {
         throw new InvalidShareSource("PackageIdMismatch", "the package received has ID " + read.id()

@@ -18,6 +18,7 @@ import io.consortium.operator.besu.EnodeUrl;
 import io.consortium.operator.fabric.profile.ConnectionProfile;
 import io.consortium.operator.fabric.profile.ConnectionProfileRenderer;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.share.ShareKind;
@@ -67,7 +68,7 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
         byte[] bytes = context.configMapBytes(channel.configBlockRef.name, channel.configBlockRef.key,
             "spec.fabric.configBlockRef");
         block = Base64.getEncoder().encodeToString(bytes);
-        sha = Digests.sha256Hex(bytes);
+        sha = Sha256.hex(bytes);
       }
       return ProtocolJson.MAPPER.valueToTree(new Payload(Platform.Fabric,
           new FabricPayload(channel.channelId, channel.orderers, channel.members, block, sha), null));
@@ -88,7 +89,7 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
             + " is not a usable Besu BFT genesis: " + e.getMessage());
       }
       genesis = Base64.getEncoder().encodeToString(bytes);
-      sha = Digests.sha256Hex(bytes);
+      sha = Sha256.hex(bytes);
     }
     for (String bootnode : besu.bootnodes == null ? List.<String>of() : besu.bootnodes) {
       try {
@@ -109,7 +110,7 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
     spec.besu = null;
     if (received.platform() == Platform.Fabric && received.fabric() != null) {
       FabricPayload in = received.fabric();
-      Digests.check(in.configBlock(), in.configBlockSha256(), "config block");
+      Payloads.check(in.configBlock(), in.configBlockSha256(), "config block");
       spec.fabric = new FabricChannel();
       spec.fabric.channelId = in.channelId();
       spec.fabric.orderers = in.orderers();
@@ -117,7 +118,7 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
       spec.fabric.configBlockSha256 = in.configBlockSha256();
     } else if (received.platform() == Platform.Besu && received.besu() != null) {
       BesuPayload in = received.besu();
-      Digests.check(in.genesis(), in.genesisSha256(), "genesis");
+      Payloads.check(in.genesis(), in.genesisSha256(), "genesis");
       spec.besu = new BesuNetwork();
       spec.besu.chainId = in.chainId();
       spec.besu.genesisSha256 = in.genesisSha256();

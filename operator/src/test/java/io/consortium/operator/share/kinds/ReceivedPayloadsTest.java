@@ -15,6 +15,7 @@ import io.consortium.operator.fabric.chaincode.CcaasConnection;
 import io.consortium.operator.fabric.chaincode.CcaasPackage;
 import io.consortium.operator.fabric.chaincode.PackageLabel;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.share.ShareKind.InvalidShareSource;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -34,7 +35,7 @@ class ReceivedPayloadsTest {
   @Test
   void a_genesis_that_does_not_hash_to_what_the_origin_claimed_is_refused() {
     byte[] genesis = "{\"config\":{\"chainId\":2025}}".getBytes(StandardCharsets.UTF_8);
-    ObjectNode payload = besuPayload(genesis, Digests.sha256Hex("something else".getBytes(StandardCharsets.UTF_8)));
+    ObjectNode payload = besuPayload(genesis, Sha256.hex("something else".getBytes(StandardCharsets.UTF_8)));
 
     assertThatThrownBy(() -> networks.receive(new NetworkShareSpec(), payload))
         .isInstanceOfSatisfying(InvalidShareSource.class, e -> assertThat(e.reason()).isEqualTo("DigestMismatch"))
@@ -44,13 +45,13 @@ class ReceivedPayloadsTest {
   @Test
   void a_received_network_keeps_the_digest_not_the_bytes_and_compares_equal_to_itself() throws Exception {
     byte[] genesis = "{\"config\":{\"chainId\":2025}}".getBytes(StandardCharsets.UTF_8);
-    ObjectNode payload = besuPayload(genesis, Digests.sha256Hex(genesis));
+    ObjectNode payload = besuPayload(genesis, Sha256.hex(genesis));
     NetworkShareSpec spec = new NetworkShareSpec();
 
     networks.receive(spec, payload);
 
     assertThat(spec.platform).isEqualTo(Platform.Besu);
-    assertThat(spec.besu.genesisSha256).isEqualTo(Digests.sha256Hex(genesis));
+    assertThat(spec.besu.genesisSha256).isEqualTo(Sha256.hex(genesis));
     assertThat(spec.besu.genesisRef).isNull();
     JsonNode kept = networks.payloadOf(spec);
     assertThat(kept.at("/besu/genesis").isMissingNode()).as("the bytes live beside the share").isTrue();
@@ -65,7 +66,7 @@ class ReceivedPayloadsTest {
     byte[] other = CcaasPackage.build(new PackageLabel("basic_1.0"), CcaasConnection.plain("elsewhere:9999", null))
         .bytes();
     ((ObjectNode) payload.get("pkg")).put("bytes", Base64.getEncoder().encodeToString(other))
-        .put("sha256", Digests.sha256Hex(other));
+        .put("sha256", Sha256.hex(other));
 
     assertThatThrownBy(() -> chaincodes.receive(new ChaincodeShareSpec(), payload))
         .isInstanceOfSatisfying(InvalidShareSource.class, e -> assertThat(e.reason()).isEqualTo("PackageIdMismatch"));
@@ -115,7 +116,7 @@ class ReceivedPayloadsTest {
     ObjectNode payload = ProtocolJson.MAPPER.createObjectNode().put("level", ChaincodeLevel.Package.name());
     payload.set("definition", ProtocolJson.MAPPER.valueToTree(definition));
     payload.putObject("pkg").put("label", "basic_1.0").put("bytes", Base64.getEncoder().encodeToString(pkg.bytes()))
-        .put("sha256", Digests.sha256Hex(pkg.bytes()));
+        .put("sha256", Sha256.hex(pkg.bytes()));
     payload.put("packageId", pkg.id().toString()).put("definitionDigest", ChaincodeShareKind.digest(definition));
     return payload;
   }
