@@ -28,7 +28,10 @@ public final class PrivateKeyPatterns {
 
   private static final byte[] OPENSSH_MAGIC = "openssh-key-v1\0".getBytes(StandardCharsets.US_ASCII);
   private static final String[] TEXT_MARKERS = {"PuTTY-User-Key-File-", "AGE-SECRET-KEY-1"};
+  private static final byte[] PUTTY = TEXT_MARKERS[0].getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AGE = TEXT_MARKERS[1].getBytes(StandardCharsets.US_ASCII);
   private static final String PRIVATE_KEY = "PRIVATE KEY";
+  private static final byte[] PRIVATE_KEY_BYTES = PRIVATE_KEY.getBytes(StandardCharsets.US_ASCII);
   /** A PEM block counts when this many base64 characters follow its BEGIN line. */
   private static final int PEM_BODY_MIN = 32;
   private static final byte SEQUENCE = 0x30;
@@ -44,15 +47,32 @@ public final class PrivateKeyPatterns {
 
   /** The first private key in the bytes: PEM or key-file text in them, or a DER private key structure. */
   public static Optional<Match> find(byte[] data) {
-    Optional<Match> text = inText(new Latin1(data));
-    if (text.isPresent()) {
-      return text;
+    // One pass, looking only at the bytes a pattern can start with.
+    Latin1 text = null;
+    for (int i = 0; i < data.length; i++) {
+      byte b = data[i];
+      if (b == SEQUENCE) {
+        String form = i + 2 < data.length ? derKeyAt(data, i) : null;
+        if (form != null) {
+          return Optional.of(new Match(form, i));
+        }
+      } else if (b == 'P') {
+        if (startsWith(data, i, PRIVATE_KEY_BYTES)) {
+          text = text == null ? new Latin1(data) : text;
+          Optional<Match> block = pemBlock(text, i);
+          if (block.isPresent()) {
+            return block;
+          }
+        } else if (startsWith(data, i, PUTTY)) {
+          return Optional.of(new Match("PuTTY private key file", i));
+        }
+      } else if (b == 'A' && startsWith(data, i, AGE)) {
+        return Optional.of(new Match("age secret key", i));
+      } else if (b == 'o' && startsWith(data, i, OPENSSH_MAGIC)) {
+        return Optional.of(new Match("OpenSSH private key", i));
+      }
     }
-    int openssh = indexOf(data, OPENSSH_MAGIC);
-    if (openssh >= 0) {
-      return Optional.of(new Match("OpenSSH private key", openssh));
-    }
-    return der(data);
+    return Optional.empty();
   }
 
   /** The first private key written as text: a PEM block with a private key label and a body, or a key file. */
@@ -319,17 +339,16 @@ public final class PrivateKeyPatterns {
 
   // ---- searching -------------------------------------------------------------------------------
 
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
+  private static boolean startsWith(byte[] data, int at, byte[] prefix) {
+    if (at + prefix.length > data.length) {
+      return false;
     }
-    return -1;
+    for (int i = 0; i < prefix.length; i++) {
+      if (data[at + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int indexOf(CharSequence text, String needle, int from) {

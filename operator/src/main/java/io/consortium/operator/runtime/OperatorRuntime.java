@@ -221,7 +221,7 @@ public final class OperatorRuntime implements AutoCloseable {
     nodes.set(new ConsortiumNodeReconciler(sessions, events, clock));
     operator.register(nodes.get(), c -> c.settingNamespace(namespace));
     ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock,
-        settings.stuckAfter(), settings.revokeTimeout());
+        settings.stuckAfter(), settings.revokeTimeout(), registry);
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
         directory);
     ShareEngine<NetworkShare, ?, ?> networkShares = new ShareEngine<>(new NetworkShareKind(shareContext), shareContext,

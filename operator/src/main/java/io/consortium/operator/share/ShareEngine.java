@@ -32,6 +32,7 @@ import io.consortium.operator.pairing.RemoteNodes;
 import io.consortium.operator.pairing.ShareInbox;
 import io.consortium.operator.share.ShareKind.InvalidShareSource;
 import io.consortium.operator.share.ShareLifecycle.Cause;
+import io.consortium.operator.share.inspection.PayloadInspection;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
 import io.consortium.operator.status.StatusWriter;
@@ -144,6 +145,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     JsonNode payload;
     try {
       payload = kind.payload(share);
+      PayloadInspection.SHARES.check(payload);
     } catch (InvalidShareSource e) {
       writer.update(kind.type(), name, kind::newStatus, fresh -> {
         T st = fresh.getStatus();
@@ -254,7 +256,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     } else {
       try {
         if (sessions.sendOffer(to, offer)) {
-          if (!"ReceiverRefused".equals(recipient.reason)) { // keep the receiver's last error in sight
+          if (!Long.valueOf(revision).equals(recipient.refusedRevision)) { // keep the receiver's last error in sight
             note(recipient, "Offered", "revision " + revision + " sent; waiting for the acknowledgement");
           }
         } else {
@@ -430,13 +432,15 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       return;
     }
     try {
+      PayloadInspection.SHARES.check(offer.payload());
       kind.receive(spec, offer.payload());
     } catch (InvalidShareSource e) {
       LOG.warn("Pairing {} offered {} {} with a payload this instance cannot read: {}", pairing, kind.kind(),
           offer.shareName(), e.getMessage());
-      pairings.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, "PayloadRefused",
+      pairings.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, e.reason(),
           kind.kind() + " " + offer.shareName() + ": " + e.getMessage()));
-      refuse(pairing, offer, e.reason() + ": " + e.getMessage());
+      context.refused(kind.kind(), pairing, offer.shareName(), e.reason(), e.getMessage());
+      refuse(pairing, offer, e.reason(), e.getMessage());
       return;
     }
     spec.from = origin(pairing, peerInstanceId, envelope, offer);
@@ -483,8 +487,13 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
 
   /** The receiver's cluster would not store the share: the origin is told why and tries again later. */
   private void refuse(String pairing, ShareOffer offer, String error) {
-    LOG.warn("Pairing {}: {}", pairing, error);
-    sessions.send(pairing, ShareAck.refused(kind.kind(), offer.shareUid(), offer.revision(), error));
+    refuse(pairing, offer, ShareAck.RECEIVER_REFUSED, error);
+  }
+
+  /** The share is refused for a reason the origin shows as it is. */
+  private void refuse(String pairing, ShareOffer offer, String reason, String message) {
+    LOG.warn("Pairing {}: {}: {}", pairing, reason, message);
+    sessions.send(pairing, ShareAck.refused(kind.kind(), offer.shareUid(), offer.revision(), reason, message));
   }
 
   private static String apiError(KubernetesClientException e) {
@@ -498,11 +507,13 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       RecipientStatus recipient = recipient(fresh.getStatus(), pairing);
       if (!ack.stored()) {
         if (recipient.phase == SharePhase.Pending) {
-          if (!"ReceiverRefused".equals(recipient.reason)) {
-            events.record(fresh, EventRecorder.Type.Warning, "ReceiverRefused", pairing + ": " + ack.error());
+          String reason = ack.refusalReason();
+          if (!reason.equals(recipient.reason) || !Long.valueOf(ack.revision()).equals(recipient.refusedRevision)) {
+            events.record(fresh, EventRecorder.Type.Warning, reason, pairing + ": " + ack.errorText());
           }
-          note(recipient, "ReceiverRefused", pairing + " could not store revision " + ack.revision() + ": "
-              + ack.error() + "; offered again every " + recheckEvery().toSeconds() + " s");
+          note(recipient, reason, pairing + " could not store revision " + ack.revision() + ": "
+              + ack.errorText() + "; offered again every " + recheckEvery().toSeconds() + " s");
+          recipient.refusedRevision = ack.revision();
         }
         summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
         return;
@@ -517,6 +528,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         move(fresh, recipient, SharePhase.Delivered, Cause.DELIVERY, "Delivered", "revision " + ack.revision()
             + " is on " + pairing + "'s cluster, waiting for its decision");
         recipient.revision = ack.revision();
+        recipient.refusedRevision = null;
       }
       summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
     }));

@@ -25,6 +25,7 @@ import io.consortium.operator.api.v1alpha1.spec.Platform;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.besu.BftGenesis;
 import io.consortium.operator.besu.NodeIdentity;
+import io.consortium.operator.fabric.TestConfigBlock;
 import io.consortium.operator.fabric.chaincode.CcaasConnection;
 import io.consortium.operator.fabric.chaincode.CcaasPackage;
 import io.consortium.operator.fabric.chaincode.PackageLabel;
@@ -150,7 +151,7 @@ class ShareKindsScenarioTest {
       throws Exception {
     String ordererCa = certificate("tlsca.org1.example.com");
     String peerCa = certificate("tlsca.org2.example.com");
-    byte[] block = "a config block as the orderer made it".getBytes(StandardCharsets.UTF_8);
+    byte[] block = TestConfigBlock.of("mychannel");
     binaryConfigMap(org1, "mychannel-block", "config.block", block);
     ConsortiumNode peer = new ConsortiumNode();
     peer.getMetadata().setName("peer0-org2");

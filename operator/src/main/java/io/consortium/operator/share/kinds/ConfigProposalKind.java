@@ -463,10 +463,14 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
       if (f == null || received.besu() != null || f.configUpdate() == null || f.channelId() == null) {
         throw new InvalidShareSource("PayloadInvalid", "a Fabric proposal payload without its channel and ConfigUpdate");
       }
-      byte[] bytes = verifiedBytes(f.configUpdate(), f.configUpdateSha256());
-      if (!parseUpdate(ByteString.copyFrom(bytes)).getChannelId().equals(f.channelId())) {
-        throw new InvalidShareSource("PayloadInvalid", "the ConfigUpdate is not for channel " + f.channelId());
+      byte[] bytes = Payloads.verified(f.configUpdate(), f.configUpdateSha256(), "ConfigUpdate");
+      ConfigUpdate update;
+      try {
+        update = parseUpdate(ByteString.copyFrom(bytes));
+      } catch (InvalidShareSource e) {
+        throw new InvalidShareSource("PayloadInvalid", "the ConfigUpdate received: " + e.getMessage());
       }
+      Payloads.same(f.channelId(), update.getChannelId(), "channel of the ConfigUpdate");
       fabric = new FabricConfigUpdate();
       fabric.channelId = f.channelId();
       fabric.configUpdate = f.configUpdate();
@@ -503,10 +507,27 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
         incoming.policy, fabric, besu));
   }
 
+  /**
+   * Both sides: the ConfigUpdate's digest, channel and changes as its bytes say (the origin's
+   * spec.fabric.changes is its own description, and may say anything).
+   */
   @Override
   public void describe(ConfigProposalStatus status, JsonNode payload) {
     Payload read = Payloads.readValid(payload, Payload.class);
-    status.configUpdateSha256 = read.fabric() == null ? null : read.fabric().configUpdateSha256();
+    status.configUpdateSha256 = null;
+    status.channelId = null;
+    status.changes = null;
+    if (read.fabric() != null && read.fabric().configUpdate() != null) {
+      byte[] bytes = Base64.getDecoder().decode(read.fabric().configUpdate());
+      status.configUpdateSha256 = Sha256.hex(bytes);
+      try {
+        ConfigUpdate update = parseUpdate(ByteString.copyFrom(bytes));
+        status.channelId = update.getChannelId();
+        status.changes = ConfigChanges.ofUpdate(update);
+      } catch (InvalidShareSource | RuntimeException e) {
+        status.changes = List.of("the ConfigUpdate does not read: " + e.getMessage());
+      }
+    }
     if (status.direction == Direction.Incoming) {
       ProposalPolicy.Rule rule = read.policy() == null || read.policy().rule == null ? ProposalPolicy.Rule.MAJORITY
           : read.policy().rule;

@@ -19,10 +19,16 @@ final class Payloads {
     }
   }
 
-  /** Refuses bytes (base64) that do not hash to what the sender claimed; absent bytes need no digest. */
-  static void check(String base64, String claimedSha256, String what) throws InvalidShareSource {
+  /** The reason every kind gives when what arrived contradicts what the sender says of it. */
+  static final String PAYLOAD_MISMATCH = "PayloadMismatch";
+
+  /**
+   * The bytes (base64) as received, once they hash to what the sender claimed ({@code PayloadMismatch}
+   * otherwise); null when none were sent.
+   */
+  static byte[] verified(String base64, String claimedSha256, String what) throws InvalidShareSource {
     if (base64 == null) {
-      return;
+      return null;
     }
     byte[] bytes;
     try {
@@ -31,9 +37,18 @@ final class Payloads {
       throw new InvalidShareSource("PayloadInvalid", "the " + what + " is not base64");
     }
     String actual = Sha256.hex(bytes);
-    if (!actual.equals(claimedSha256)) {
-      throw new InvalidShareSource("DigestMismatch", "the " + what + " hashes to " + actual + ", not to the "
+    if (!actual.equalsIgnoreCase(String.valueOf(claimedSha256))) {
+      throw new InvalidShareSource(PAYLOAD_MISMATCH, "the " + what + " hashes to " + actual + ", not to the "
           + claimedSha256 + " the sender claimed");
+    }
+    return bytes;
+  }
+
+  /** Refuses ({@code PayloadMismatch}) a claim that what was read here contradicts. */
+  static void same(Object claimed, Object derived, String what) throws InvalidShareSource {
+    if (!java.util.Objects.equals(claimed, derived)) {
+      throw new InvalidShareSource(PAYLOAD_MISMATCH, "the sender says the " + what + " is " + claimed + ", but what"
+          + " arrived says " + derived);
     }
   }
 

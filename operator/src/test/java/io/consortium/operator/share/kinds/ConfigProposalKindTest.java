@@ -105,8 +105,8 @@ class ConfigProposalKindTest {
         Sha256.hex(UPDATE.toByteArray()));
 
     assertThatThrownBy(() -> kind.receive(new ConfigProposalSpec(), tampered))
-        .isInstanceOf(InvalidShareSource.class).hasMessageContaining("nothing is signed")
-        .extracting(e -> ((InvalidShareSource) e).reason()).isEqualTo("ConfigUpdateMismatch");
+        .isInstanceOf(InvalidShareSource.class).hasMessageContaining("the sender claimed")
+        .extracting(e -> ((InvalidShareSource) e).reason()).isEqualTo("PayloadMismatch");
   }
 
   @Test
@@ -116,7 +116,27 @@ class ConfigProposalKindTest {
             Sha256.hex(UPDATE.toByteArray()), List.of()), null);
 
     assertThatThrownBy(() -> kind.receive(new ConfigProposalSpec(), ProtocolJson.MAPPER.valueToTree(lying)))
-        .isInstanceOf(InvalidShareSource.class).hasMessageContaining("not for channel otherchannel");
+        .isInstanceOf(InvalidShareSource.class).hasMessageContaining("otherchannel").hasMessageContaining("supplychain")
+        .extracting(e -> ((InvalidShareSource) e).reason()).isEqualTo("PayloadMismatch");
+  }
+
+  @Test
+  void the_status_shows_what_the_bytes_change_not_what_the_origin_says_they_change() throws Exception {
+    ConfigProposalKind.Payload understated = new ConfigProposalKind.Payload(Platform.Fabric, "a harmless tweak", null,
+        null, new ConfigProposalKind.FabricPayload("supplychain", Base64.getEncoder().encodeToString(UPDATE.toByteArray()),
+            Sha256.hex(UPDATE.toByteArray()), List.of("nothing of note")), null);
+    ConfigProposalSpec received = new ConfigProposalSpec();
+    kind.receive(received, ProtocolJson.MAPPER.valueToTree(understated));
+    ConfigProposalStatus status = new ConfigProposalStatus();
+    status.direction = io.consortium.operator.api.v1alpha1.spec.Direction.Incoming;
+
+    kind.describe(status, kind.payloadOf(received));
+
+    assertThat(received.fabric.changes).as("the origin's words are kept as they came").containsExactly("nothing of note");
+    assertThat(status.changes).as("what the bytes say").isEqualTo(ConfigChanges.ofUpdate(ConfigUpdate.parseFrom(UPDATE)))
+        .noneMatch(line -> line.contains("nothing of note"));
+    assertThat(status.channelId).isEqualTo("supplychain");
+    assertThat(status.configUpdateSha256).isEqualTo(Sha256.hex(UPDATE.toByteArray()));
   }
 
   @Test
