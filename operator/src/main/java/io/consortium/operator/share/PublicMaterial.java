@@ -9,7 +9,6 @@ import io.consortium.operator.pki.PublicKeyFacts;
 import io.consortium.operator.pki.SelfSignedCertificate;
 import io.consortium.operator.share.ShareKind.InvalidShareSource;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -100,9 +99,9 @@ public final class PublicMaterial {
 
   /**
    * Reads public material again, whoever wrote it: {@code publicKey} must be exactly one PUBLIC KEY
-   * block, {@code certificate} only certificates, the first of which certifies that key, each signed
-   * by the next. Refuses ({@code PayloadInvalid}) what is not purely public or does not read, and
-   * ({@code PayloadMismatch}) a chain that contradicts the key or itself.
+   * block, {@code certificate} only certificates (a chain or a bundle), the first of which certifies
+   * that key. Refuses ({@code PayloadInvalid}) what is not purely public or does not read, and
+   * ({@code PayloadMismatch}) a certificate of another key.
    */
   public static Derived derive(PublicKeyMaterial material) throws InvalidShareSource {
     if (material == null || material.publicKey == null) {
@@ -122,15 +121,6 @@ public final class PublicMaterial {
       throw new InvalidShareSource(PAYLOAD_MISMATCH, "material.certificate certifies the key with fingerprint "
           + PublicKeyFacts.fingerprint(chain.get(0).getPublicKey()) + ", but material.publicKey is the key with"
           + " fingerprint " + PublicKeyFacts.fingerprint(key));
-    }
-    for (int i = 0; i + 1 < chain.size(); i++) {
-      try {
-        chain.get(i).verify(chain.get(i + 1).getPublicKey());
-      } catch (GeneralSecurityException e) {
-        throw new InvalidShareSource(PAYLOAD_MISMATCH, "material.certificate is not a chain: certificate " + (i + 1)
-            + " (" + CertificateFacts.name(chain.get(i).getSubjectX500Principal()) + ") is not signed by certificate "
-            + (i + 2) + " (" + CertificateFacts.name(chain.get(i + 1).getSubjectX500Principal()) + ")");
-      }
     }
     List<CertificateFacts> facts = new ArrayList<>();
     chain.forEach(c -> facts.add(CertificateFacts.of(c)));
