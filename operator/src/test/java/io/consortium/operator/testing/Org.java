@@ -6,10 +6,16 @@ import io.consortium.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One organization of a test consortium: its own API server (an embedded mock server that outlives
@@ -121,6 +127,33 @@ public final class Org implements AutoCloseable {
 
   public String output() {
     return output.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A value the operator's {@code /metrics} serves: the sum over the series of {@code name} whose
+   * labels include every {@code label="value"} given (0 when there is none).
+   */
+  public double metric(String name, String... labels) {
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + operator.healthPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.Ee+-]+)$")
+          .matcher(response.body());
+      double sum = 0;
+      while (line.find()) {
+        String series = line.group(1) == null ? "" : line.group(1);
+        if (java.util.Arrays.stream(labels).allMatch(series::contains)) {
+          sum += Double.parseDouble(line.group(2));
+        }
+      }
+      return sum;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted reading /metrics");
+    }
   }
 
   /** Waits for a condition the operator is expected to bring about. */

@@ -1,6 +1,10 @@
 package io.consortium.operator.share.inspection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.consortium.operator.testing.TestArchives.gzip;
+import static io.consortium.operator.testing.TestArchives.tar;
+import static io.consortium.operator.testing.TestArchives.tarGz;
+import static io.consortium.operator.testing.TestArchives.zip;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +21,8 @@ import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.pki.Pem;
 import io.consortium.operator.share.inspection.PayloadInspection.Finding;
 import io.consortium.operator.share.inspection.PayloadInspection.Limits;
+import io.consortium.operator.testing.TestArchives;
+import io.consortium.operator.testing.TestArchives.Entry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -37,10 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 import javax.security.auth.x500.X500Principal;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.archivers.zip.UnixStat;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -337,72 +340,12 @@ class PayloadInspectionTest {
     return node;
   }
 
-  record Entry(String name, byte type, String link) {}
-
   static Entry entry(String name, byte type, String link) {
-    return new Entry(name, type, link);
+    return Entry.of(name, type, link);
   }
 
-  static byte[] tar(Entry... entries) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
-      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (Entry e : entries) {
-        TarArchiveEntry entry = new TarArchiveEntry(e.name(), e.type(), true);
-        if (e.link() != null) {
-          entry.setLinkName(e.link());
-        }
-        byte[] content = e.type() == TarConstants.LF_NORMAL ? ascii("content of " + e.name()) : new byte[0];
-        entry.setSize(content.length);
-        out.putArchiveEntry(entry);
-        out.write(content);
-        out.closeArchiveEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  static byte[] tarGz(Map<String, byte[]> files) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream out = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
-      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (Map.Entry<String, byte[]> file : files.entrySet()) {
-        TarArchiveEntry entry = new TarArchiveEntry(file.getKey(), true);
-        entry.setSize(file.getValue().length);
-        out.putArchiveEntry(entry);
-        out.write(file.getValue());
-        out.closeArchiveEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  /** A chaincode package (metadata.json, code.tar.gz) whose code holds these files. */
-  static byte[] chaincodePackageWith(Map<String, byte[]> code) throws IOException {
-    Map<String, byte[]> outer = new LinkedHashMap<>();
-    outer.put("metadata.json", ascii("{\"type\":\"ccaas\",\"path\":\"\",\"label\":\"basic_1.0\"}"));
-    outer.put("code.tar.gz", tarGz(code));
-    return tarGz(outer);
-  }
-
-  static byte[] zip(Map<String, byte[]> files) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(bytes)) {
-      for (Map.Entry<String, byte[]> file : files.entrySet()) {
-        out.putArchiveEntry(new ZipArchiveEntry(file.getKey()));
-        out.write(file.getValue());
-        out.closeArchiveEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
-  static byte[] gzip(byte[] data) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-      out.write(data);
-    }
-    return bytes.toByteArray();
+  static byte[] chaincodePackageWith(Map<String, byte[]> code) {
+    return TestArchives.chaincodePackage("basic_1.0", code);
   }
 
   static byte[] random(long seed, int size) {
