@@ -10,6 +10,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -171,6 +172,19 @@ public final class Pem {
     } catch (CertificateException | ClassCastException e) {
       throw new IllegalArgumentException(what + " is not an X.509 certificate: " + e.getMessage());
     }
+  }
+
+  /** The revocation lists of a text (PEM or DER, one or several). */
+  public static List<X509CRL> crls(byte[] pemOrDer, String what) {
+    List<X509CRL> out = new ArrayList<>();
+    try {
+      for (var crl : CertificateFactory.getInstance("X.509").generateCRLs(new ByteArrayInputStream(pemOrDer))) {
+        out.add((X509CRL) crl);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(what + " is not a CRL: " + e.getMessage());
+    }
+    return out;
   }
 
   /** The first unencrypted private key of a PEM text (PKCS#8, SEC1 or PKCS#1). */
