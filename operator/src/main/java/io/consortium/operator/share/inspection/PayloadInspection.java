@@ -34,7 +34,8 @@ import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
  *   <li>{@value #PRIVATE_KEY_MATERIAL}: private key material of any key, in any of the forms
  *       {@link PrivateKeyPatterns} knows (PEM blocks, OpenSSH, PKCS#8 plain and encrypted, SEC1,
  *       PKCS#1 and DSA DER), and JWK objects with a private part ({@code d}, or {@code k} of a
- *       symmetric key), wherever it sits: in a JSON string, in base64 or hex inside one, in JSON
+ *       symmetric key) and values of JSON fields named {@code privateKey} (as Besu's sample genesis
+ *       files carry their accounts' keys), wherever it sits: in a JSON string, in base64 or hex inside one, in JSON
  *       inside text, in gzip, tar and zip archives and archives inside them;
  *   <li>{@value #UNSAFE_ARCHIVE}: a tar or zip entry with an absolute path or a {@code ..} segment,
  *       a symbolic or hard link, a device or FIFO, an encrypted zip entry, an archive that cannot be
@@ -75,6 +76,8 @@ public final class PayloadInspection {
   private static final int OVERLAP = 64 << 10;
   private static final int MAX_NAME = 160;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** JSON field names (lowercase, without - and _) whose value is a private key whatever its encoding. */
+  private static final java.util.Set<String> SECRET_FIELDS = java.util.Set.of("privatekey", "privkey", "secretkey");
 
   private final Limits limits;
 
@@ -136,6 +139,12 @@ public final class PayloadInspection {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> field = it.next();
+          if (SECRET_FIELDS.contains(field.getKey().toLowerCase(java.util.Locale.ROOT).replaceAll("[_-]", ""))
+              && field.getValue().isTextual() && !field.getValue().asText().isBlank()
+              && !field.getValue().asText().contains("{{")) {
+            // Besu's sample genesis files carry their accounts' keys this way: a bare hex scalar.
+            throw privateKey("a value in a field named \"" + name(field.getKey()) + "\"", where);
+          }
           json(field.getValue(), where.equals("the payload") ? name(field.getKey()) : where + "." + name(field.getKey()),
               decodes);
         }

@@ -164,6 +164,18 @@ class PayloadInspectionTest {
     }
   }
 
+  @Test
+  void a_besu_genesis_that_carries_its_accounts_private_keys_is_refused() {
+    String genesis = "{\"config\":{\"chainId\":2025},\"alloc\":{\"fe3b557e8fb62b89f4916b721be55ceb828dbd73\":{"
+        + "\"privateKey\":\"8f2a55949038a9610f50fb23b5883af3b4ecb3c3bb792cbcefbd1542c692be63\","
+        + "\"comment\":\"private key and this comment are ignored\",\"balance\":\"0xad78ebc5ac6200000\"}}}";
+
+    assertPrivateKey(inspection.inspect(json("genesis", Base64.getEncoder().encodeToString(ascii(genesis)))),
+        "a genesis.json with an account's privateKey");
+    assertThat(inspection.inspect(ascii("{\"client_key\":\"{{.client_key}}\",\"address\":\"cc:9999\"}")))
+        .as("a template in its place is no key").isEmpty();
+  }
+
   // ---- no false positives ----------------------------------------------------------------------
 
   @Test
