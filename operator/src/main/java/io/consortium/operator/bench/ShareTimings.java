@@ -10,7 +10,7 @@ import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.demo.DemoConsortium;
 import io.consortium.operator.demo.DemoConsortium.Organization;
 import io.consortium.operator.embedded.RequestCounter;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

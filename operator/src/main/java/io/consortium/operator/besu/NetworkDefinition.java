@@ -1,9 +1,8 @@
 package io.consortium.operator.besu;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.consortium.operator.pki.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -11,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.web3j.utils.Numeric;
 
 /**
  * What NetworkShare carries from one organization to another for a Besu network: the chain ID,
@@ -114,11 +112,7 @@ public record NetworkDefinition(
   /** Hex SHA-256 of the genesis bytes: two organizations compare this to know they hold the same. */
   @JsonIgnore
   public String genesisSha256() {
-    try {
-      return Numeric.toHexStringNoPrefix(MessageDigest.getInstance("SHA-256").digest(genesisBytes()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(genesisBytes());
   }
 
   /**

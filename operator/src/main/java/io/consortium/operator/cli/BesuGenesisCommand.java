@@ -1,14 +1,13 @@
 package io.consortium.operator.cli;
 
 import io.consortium.operator.besu.BftGenesis;
+import io.consortium.operator.pki.Sha256;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -84,7 +83,7 @@ public final class BesuGenesisCommand implements Callable<Integer> {
     }
     byte[] bytes = genesis.render();
     Files.write(output, bytes);
-    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    String sha = Sha256.hex(bytes);
     spec.commandLine().getOut().println(
         "wrote " + output + ": chain ID " + chainId + ", " + genesis.validators().size()
             + " validators, sha256 " + sha);

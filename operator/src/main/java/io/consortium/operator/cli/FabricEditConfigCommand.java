@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import io.consortium.operator.fabric.config.ChannelMsps;
 import io.consortium.operator.fabric.config.ConfigEdits;
 import io.consortium.operator.fabric.config.OrgDefinition;
-import io.consortium.operator.fabric.config.Pem;
+import io.consortium.operator.pki.Pem;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

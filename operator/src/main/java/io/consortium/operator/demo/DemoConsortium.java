@@ -12,7 +12,7 @@ import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.embedded.EmbeddedApiServer;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
 import io.consortium.operator.runtime.OperatorRuntime;
 import io.consortium.operator.runtime.OperatorSettings;

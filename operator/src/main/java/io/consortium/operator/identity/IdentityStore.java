@@ -1,5 +1,6 @@
 package io.consortium.operator.identity;
 
+import io.consortium.operator.pki.Pem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -1,14 +1,13 @@
 package io.consortium.operator.identity;
 
+import io.consortium.operator.pki.PublicKeyFacts;
+import io.consortium.operator.pki.Sha256;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * This instance's identity: an EC P-256 key pair and the self-signed certificate around its public
@@ -30,7 +29,7 @@ public record InstanceIdentity(KeyPair keyPair, X509Certificate certificate) {
 
   /** The instance ID of any public key; this is also the pin a peer keeps for it. */
   public static String instanceIdOf(PublicKey publicKey) {
-    return HexFormat.of().formatHex(sha256(publicKey.getEncoded()));
+    return PublicKeyFacts.fingerprint(publicKey);
   }
 
   /** {@code x5t#S256}: base64url SHA-256 of the certificate DER, as JOSE names it. */
@@ -41,7 +40,7 @@ public record InstanceIdentity(KeyPair keyPair, X509Certificate certificate) {
   /** {@code x5t#S256} of any certificate: the thumbprint invitations carry and pairings show. */
   public static String thumbprintOf(X509Certificate certificate) {
     try {
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(certificate.getEncoded()));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.digest(certificate.getEncoded()));
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException("cannot encode a certificate", e);
     }
@@ -49,13 +48,5 @@ public record InstanceIdentity(KeyPair keyPair, X509Certificate certificate) {
 
   public Instant certificateNotAfter() {
     return certificate.getNotAfter().toInstant();
-  }
-
-  static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

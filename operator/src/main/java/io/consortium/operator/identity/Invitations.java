@@ -11,13 +11,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.consortium.operator.api.v1alpha1.spec.Flow;
 import io.consortium.operator.identity.InvitationException.Reason;
+import io.consortium.operator.pki.Pem;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.io.ByteArrayInputStream;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -86,9 +84,8 @@ public final class Invitations {
     }
     X509Certificate certificate;
     try {
-      certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(header.getX509CertChain().get(0).decode()));
-    } catch (CertificateException e) {
+      certificate = Pem.certificate(header.getX509CertChain().get(0).decode(), "the x5c certificate");
+    } catch (IllegalArgumentException e) {
       throw invalid("its certificate cannot be read (" + e.getMessage() + ")");
     }
     if (!(certificate.getPublicKey() instanceof ECPublicKey publicKey)) {

@@ -1,53 +1,25 @@
 package io.consortium.operator.identity;
 
-import java.math.BigInteger;
-import java.security.GeneralSecurityException;
+import io.consortium.operator.pki.SelfSignedCertificate;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import java.util.Map;
 
-/** Makes EC key pairs and self-signed X.509 certificates with BouncyCastle. */
+/** The instance's key pairs and its self-signed link certificate (made by {@link SelfSignedCertificate}). */
 public final class SelfSignedCertificates {
 
   /** How long an instance certificate is valid. */
   public static final Duration INSTANCE_CERTIFICATE_VALIDITY = Duration.ofDays(365);
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private SelfSignedCertificates() {}
 
   /** A new key pair on the named curve ({@code secp256r1} is P-256, {@code secp384r1} is P-384). */
   public static KeyPair newEcKeyPair(String curve) {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec(curve), RANDOM);
-      return generator.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot generate an EC key on " + curve, e);
-    }
+    return SelfSignedCertificate.newEcKeyPair(curve);
   }
 
   /**
@@ -67,43 +39,8 @@ public final class SelfSignedCertificates {
    */
   public static X509Certificate selfSigned(KeyPair keyPair, String commonName, List<String> dnsNames,
       Instant notBefore, Duration validity, String rolledFromStatement) {
-    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-        .addRDN(BCStyle.O, "consortium-operator")
-        .addRDN(BCStyle.CN, commonName)
-        .build();
-    BigInteger serial = new BigInteger(128, RANDOM).setBit(127);
-    try {
-      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-          subject, serial, Date.from(notBefore), Date.from(notBefore.plus(validity)), subject,
-          keyPair.getPublic());
-      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      builder.addExtension(Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      builder.addExtension(Extension.subjectKeyIdentifier, false,
-          extensions.createSubjectKeyIdentifier(keyPair.getPublic()));
-      if (rolledFromStatement != null) {
-        builder.addExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier(KeyRollovers.ROLLED_FROM_OID), false,
-            new org.bouncycastle.asn1.DEROctetString(rolledFromStatement.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-      }
-      if (!dnsNames.isEmpty()) {
-        List<GeneralName> names = new ArrayList<>();
-        for (String name : dnsNames) {
-          names.add(new GeneralName(isIpAddress(name) ? GeneralName.iPAddress : GeneralName.dNSName, name));
-        }
-        builder.addExtension(Extension.subjectAlternativeName, false,
-            new GeneralNames(names.toArray(GeneralName[]::new)));
-      }
-      String algorithm = keyPair.getPublic().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-      return new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(keyPair.getPrivate())));
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
-      throw new IllegalStateException("cannot make a self-signed certificate for " + commonName, e);
-    }
-  }
-
-  private static boolean isIpAddress(String name) {
-    return name.matches("[0-9.]+") || name.contains(":");
+    return SelfSignedCertificate.issue(keyPair, commonName, notBefore, validity,
+        SelfSignedCertificate.Profile.TLS_ENDPOINT, dnsNames, rolledFromStatement == null ? Map.of()
+            : Map.of(KeyRollovers.ROLLED_FROM_OID, rolledFromStatement.getBytes(StandardCharsets.US_ASCII)));
   }
 }

@@ -11,7 +11,7 @@ import io.consortium.operator.identity.CertificateRenewal;
 import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.identity.KeyRollovers;
 import io.consortium.operator.identity.LocalIdentity;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.LinkConnection;
 import io.consortium.operator.mesh.protocol.EnvelopeCodec;
 import io.consortium.operator.mesh.protocol.MessageType;

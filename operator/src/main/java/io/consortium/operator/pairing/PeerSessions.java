@@ -26,7 +26,7 @@ import io.consortium.operator.mesh.protocol.messages.KeyRolloverAck;
 import io.consortium.operator.identity.Invitation;
 import io.consortium.operator.identity.InvitationException;
 import io.consortium.operator.identity.Invitations;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.LinkConnection;
 import io.consortium.operator.mesh.LinkFailure;
 import io.consortium.operator.mesh.LinkHandler;

@@ -32,6 +32,24 @@ public final class Audit {
     AUDIT.info("{}", line);
   }
 
+  /** Logs an offered share this side refused to store: the peer, the reason, and why in words. */
+  public static void refused(String kind, String name, String peer, String reason, String message) {
+    AUDIT.info("{}", refusedLine(kind, name, peer, reason, message));
+  }
+
+  static String refusedLine(String kind, String name, String peer, String reason, String message) {
+    ObjectNode line = ProtocolJson.MAPPER.createObjectNode();
+    line.put("time", Instant.now().toString());
+    line.put("kind", kind);
+    line.put("share", name);
+    line.put("peer", peer);
+    line.put("to", "Refused");
+    line.put("actor", "consortium-operator");
+    line.put("reason", reason);
+    line.put("message", message);
+    return line.toString();
+  }
+
   /** Logs a line another kind of resource built with its own fields (a PeerPairing's, say). */
   public static void write(ObjectNode line) {
     AUDIT.info("{}", line);

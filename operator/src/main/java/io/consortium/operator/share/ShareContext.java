@@ -2,6 +2,8 @@ package io.consortium.operator.share;
 
 import io.consortium.operator.status.EventRecorder;
 import io.consortium.operator.status.StatusWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -9,7 +11,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,18 @@ public record ShareContext(KubernetesClient client, String namespace, StatusWrit
     Clock clock, Duration stuckAfter, Duration revokeTimeout, String instanceName, MeterRegistry metrics) {
 
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  /** Offered shares this side refused to store, by kind and reason. */
+  public static final String SHARES_REFUSED = "consortium_shares_refused_total";
+
+  /**
+   * The receiver refused a share a peer offered (its payload holds a private key, contradicts itself,
+   * does not read...): counted by kind and reason, and a line in the audit log.
+   */
+  public void refused(String kind, String pairing, String shareName, String reason, String message) {
+    Counter.builder(SHARES_REFUSED).description("Shares offered by a peer and refused before anything was stored")
+        .tag("kind", kind).tag("reason", reason).register(metrics).increment();
+    Audit.refused(kind, shareName, pairing, reason, message);
+  }
 
   /** A Secret's entries decoded as text; {@code what} names the spec field for the error. */
   public Map<String, String> secretText(String name, String what) throws ShareKind.InvalidShareSource {

@@ -32,8 +32,10 @@ import io.consortium.operator.pairing.PairingDirectory;
 import io.consortium.operator.pairing.PeerSessions;
 import io.consortium.operator.pairing.RemoteNodes;
 import io.consortium.operator.pairing.ShareInbox;
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.share.ShareKind.InvalidShareSource;
 import io.consortium.operator.share.ShareLifecycle.Cause;
+import io.consortium.operator.share.inspection.PayloadInspection;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
 import io.consortium.operator.status.StatusWriter;
@@ -158,6 +160,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     JsonNode payload;
     try {
       payload = kind.payload(share);
+      PayloadInspection.SHARES.check(payload);
     } catch (InvalidShareSource e) {
       writer.update(kind.type(), name, kind::newStatus, fresh -> {
         T st = fresh.getStatus();
@@ -277,7 +280,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     } else {
       try {
         if (sessions.sendOffer(to, offer)) {
-          if (!"ReceiverRefused".equals(recipient.reason)) { // keep the receiver's last error in sight
+          if (!Long.valueOf(revision).equals(recipient.refusedRevision)) { // keep the receiver's last error in sight
             note(recipient, "Offered", "revision " + revision + " sent; waiting for the acknowledgement");
           }
         } else {
@@ -557,14 +560,16 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   /** Reads an offer's payload into {@code spec}, or refuses it back to the origin (false) when it does not verify. */
   private boolean received(String pairing, ShareOffer offer, S spec) {
     try {
+      PayloadInspection.SHARES.check(offer.payload());
       kind.receive(spec, offer.payload());
       return true;
     } catch (InvalidShareSource e) {
       LOG.warn("Pairing {} offered {} {} with a payload this instance cannot read: {}", pairing, kind.kind(),
           offer.shareName(), e.getMessage());
-      pairings.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, "PayloadRefused",
+      pairings.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, e.reason(),
           kind.kind() + " " + offer.shareName() + ": " + e.getMessage()));
-      refuse(pairing, offer, e.reason() + ": " + e.getMessage());
+      context.refused(kind.kind(), pairing, offer.shareName(), e.reason(), e.getMessage());
+      refuse(pairing, offer, e.reason(), e.getMessage());
       return false;
     }
   }
@@ -581,7 +586,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     }
     if (!spec.from.payloadSha256.equals(ProtocolJson.sha256(kind.payloadOf(sent)))) {
       // An honest origin never changes a revision's payload: it makes a new revision.
-      refuse(pairing, offer, "PayloadMismatch: revision " + offer.revision() + " sent again differs from what was"
+      refuse(pairing, offer, "PayloadMismatch", "revision " + offer.revision() + " sent again differs from what was"
           + " received the first time (SHA-256 " + spec.from.payloadSha256 + "); send a new revision instead");
       return;
     }
@@ -629,8 +634,13 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
 
   /** The receiver's cluster would not store the share: the origin is told why and tries again later. */
   private void refuse(String pairing, ShareOffer offer, String error) {
-    LOG.warn("Pairing {}: {}", pairing, error);
-    sessions.send(pairing, ShareAck.refused(kind.kind(), offer.shareUid(), offer.revision(), error));
+    refuse(pairing, offer, ShareAck.RECEIVER_REFUSED, error);
+  }
+
+  /** The share is refused for a reason the origin shows as it is. */
+  private void refuse(String pairing, ShareOffer offer, String reason, String message) {
+    LOG.warn("Pairing {}: {}: {}", pairing, reason, message);
+    sessions.send(pairing, ShareAck.refused(kind.kind(), offer.shareUid(), offer.revision(), reason, message));
   }
 
   private static String apiError(KubernetesClientException e) {
@@ -660,12 +670,13 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
           return;
         }
         if (recipient.phase == SharePhase.Pending) {
-          String error = PeerText.of(ack.error(), PEER_TEXT_LIMIT);
-          if (!"ReceiverRefused".equals(recipient.reason)) {
-            events.record(fresh, EventRecorder.Type.Warning, "ReceiverRefused", pairing + ": " + error);
+          String reason = ack.refusalReason();
+          if (!reason.equals(recipient.reason) || !Long.valueOf(ack.revision()).equals(recipient.refusedRevision)) {
+            events.record(fresh, EventRecorder.Type.Warning, reason, pairing + ": " + ack.errorText());
           }
-          note(recipient, "ReceiverRefused", pairing + " could not store revision " + ack.revision() + ": "
-              + error + "; offered again every " + recheckEvery().toSeconds() + " s");
+          note(recipient, reason, pairing + " could not store revision " + ack.revision() + ": "
+              + ack.errorText() + "; offered again every " + recheckEvery().toSeconds() + " s");
+          recipient.refusedRevision = ack.revision();
         }
         summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
         return;
@@ -688,6 +699,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
         move(fresh, recipient, SharePhase.Delivered, Cause.DELIVERY, "Delivered", "revision " + ack.revision()
             + " is on " + pairing + "'s cluster, waiting for its decision");
         recipient.revision = ack.revision();
+        recipient.refusedRevision = null;
       }
       summarize(fresh, fresh.getStatus(), fresh.getMetadata().getGeneration());
     });
@@ -966,14 +978,14 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   }
 
   private static String offerDigest(JsonNode payload, Instant expiresAt) {
+    java.security.MessageDigest sha256 = Sha256.newDigest();
     try {
-      java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
       sha256.update(ProtocolJson.MAPPER.writeValueAsBytes(payload));
-      sha256.update(String.valueOf(expiresAt).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(sha256.digest());
-    } catch (Exception e) {
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot digest an offer", e);
     }
+    sha256.update(String.valueOf(expiresAt).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Sha256.hex(sha256);
   }
 
   /**

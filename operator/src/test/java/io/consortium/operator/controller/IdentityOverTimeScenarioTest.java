@@ -14,7 +14,7 @@ import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.identity.InvitationException;
 import io.consortium.operator.identity.Invitations;
 import io.consortium.operator.identity.KeyRollovers;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
 import io.consortium.operator.mesh.protocol.EnvelopeCodec;
 import io.consortium.operator.mesh.protocol.messages.Hello;

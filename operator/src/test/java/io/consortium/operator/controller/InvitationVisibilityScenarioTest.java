@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.consortium.operator.api.v1alpha1.spec.RefusedRedemption;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.protocol.messages.Redeem;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;

@@ -19,7 +19,7 @@ import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.protocol.messages.Redeem;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;

@@ -2,6 +2,7 @@ package io.consortium.operator.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consortium.operator.pki.Pem;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;

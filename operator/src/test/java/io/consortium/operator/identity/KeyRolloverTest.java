@@ -3,6 +3,7 @@ package io.consortium.operator.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.consortium.operator.pki.Pem;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;

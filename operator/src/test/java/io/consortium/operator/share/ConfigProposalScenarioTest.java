@@ -1,6 +1,5 @@
 package io.consortium.operator.share;
 
-import static io.consortium.operator.testing.Pairings.awaitPhase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -11,7 +10,6 @@ import io.consortium.operator.api.v1alpha1.spec.BesuValidatorChange;
 import io.consortium.operator.api.v1alpha1.spec.ConfigMapKeyRef;
 import io.consortium.operator.api.v1alpha1.spec.Condition;
 import io.consortium.operator.api.v1alpha1.spec.FabricConfigUpdate;
-import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.Platform;
 import io.consortium.operator.api.v1alpha1.spec.ProposalPolicy;
 import io.consortium.operator.api.v1alpha1.spec.ProposalSigner;
@@ -21,9 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.consortium.operator.fabric.TestPki;
 import io.consortium.operator.fabric.config.ConfigDocument;
-import io.consortium.operator.fabric.config.Pem;
 import io.consortium.operator.fabric.config.SignatureCheck;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.testing.Consortium;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;
@@ -455,7 +453,7 @@ class ConfigProposalScenarioTest {
   }
 
   private static String sha256(ByteString bytes) {
-    return Pem.sha256Hex(bytes.toByteArray());
+    return Sha256.hex(bytes.toByteArray());
   }
 
   private static String b64(String text) {

@@ -9,7 +9,7 @@ import io.consortium.operator.api.v1alpha1.KeyShare;
 import io.consortium.operator.api.v1alpha1.KeyShareSpec;
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;

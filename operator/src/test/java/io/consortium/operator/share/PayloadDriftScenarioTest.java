@@ -75,7 +75,7 @@ class PayloadDriftScenarioTest {
   @Test
   void a_key_edited_and_accepted_at_once_is_decided_only_on_what_org1_sent() {
     String original = received.getSpec().material.publicKey;
-    String other = io.consortium.operator.identity.Pem.publicKey(
+    String other = io.consortium.operator.pki.Pem.publicKey(
         io.consortium.operator.identity.SelfSignedCertificates.newEcKeyPair("secp256r1").getPublic());
     edit("{\"spec\":{\"decision\":\"Accept\",\"material\":{\"publicKey\":" + json(other) + "}}}");
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.consortium.operator.api.v1alpha1.spec.PublicKeyMaterial;
 import io.consortium.operator.identity.InstanceIdentity;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
 import io.consortium.operator.mesh.protocol.PrivateKeyScanner;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -96,7 +96,7 @@ class PublicMaterialTest {
 
   @Test
   void a_generated_key_keeps_its_private_half_apart_from_what_is_shared() {
-    PublicMaterial.Generated generated = PublicMaterial.generate("P-384", "org1-signing", Instant.now());
+    PublicMaterial.Generated generated = PublicMaterial.generate("P-384", "org1-signing", Instant.now(), false);
 
     assertThat(generated.privateKeyPem()).contains("PRIVATE KEY");
     assertThat(generated.material().curve).isEqualTo("P-384");
@@ -104,7 +104,7 @@ class PublicMaterialTest {
     assertThat(Serialization.asJson(generated.material())).doesNotContain("PRIVATE KEY");
     assertThat(PublicMaterial.fromPem(generated.privateKeyPem(), "test").fingerprint)
         .isEqualTo(generated.material().fingerprint);
-    assertThatThrownBy(() -> PublicMaterial.generate("P-521", "x", Instant.now())).hasMessageContaining("P-256 or P-384");
+    assertThatThrownBy(() -> PublicMaterial.generate("P-521", "x", Instant.now(), false)).hasMessageContaining("P-256 or P-384");
   }
 
   /** "EC PRIVATE KEY" as openssl writes it (named curve, with or without the public point). */

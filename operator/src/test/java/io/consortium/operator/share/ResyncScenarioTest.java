@@ -78,7 +78,7 @@ class ResyncScenarioTest {
         "{\"metadata\":{\"annotations\":{\"consortium.io/force-delete\":\"true\"}}}");
     org1.client().resources(KeyShare.class).withName("gone").delete();
     org1.client().resources(KeyShare.class).withName("changed").patch(PatchContext.of(PatchType.JSON_MERGE),
-        "{\"spec\":{\"usage\":\"TLSCARoot\"}}");
+        "{\"spec\":{\"usage\":\"Node\"}}");
     decide(org2, KeyShare.class, "org1-decided", "Accept");
     Org.await("org1's share to go", Pairings.WAIT,
         () -> org1.client().resources(KeyShare.class).withName("gone").get() == null);
@@ -92,7 +92,7 @@ class ResyncScenarioTest {
         () -> phase(org2, KeyShare.class, "org1-gone") == SharePhase.Revoked);
     Org.await("org2 to hold revision 2 of the changed share", Pairings.WAIT, () -> {
       KeyShare changed = org2.client().resources(KeyShare.class).withName("org1-changed").get();
-      return changed.getSpec().from.revision == 2 && changed.getSpec().usage == KeyUsage.TLSCARoot;
+      return changed.getSpec().from.revision == 2 && changed.getSpec().usage == KeyUsage.Node;
     });
     awaitRecipient(org1, KeyShare.class, "changed", "org2", SharePhase.Delivered);
     awaitRecipient(org1, KeyShare.class, "decided", "org2", SharePhase.Accepted);

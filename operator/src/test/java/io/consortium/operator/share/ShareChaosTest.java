@@ -7,7 +7,7 @@ import io.consortium.operator.api.v1alpha1.KeyShareSpec;
 import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
 import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
 import io.consortium.operator.testing.Consortium;
 import io.consortium.operator.testing.Org;

@@ -1,6 +1,5 @@
 package io.consortium.operator.share;
 
-import static io.consortium.operator.testing.Pairings.awaitPhase;
 import static io.consortium.operator.testing.Shares.awaitIncoming;
 import static io.consortium.operator.testing.Shares.awaitRecipient;
 import static io.consortium.operator.testing.Shares.decide;
@@ -22,15 +21,15 @@ import io.consortium.operator.api.v1alpha1.spec.ConfigMapKeyRef;
 import io.consortium.operator.api.v1alpha1.spec.Endpoint;
 import io.consortium.operator.api.v1alpha1.spec.FabricChannel;
 import io.consortium.operator.api.v1alpha1.spec.NodeType;
-import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.Platform;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.besu.BftGenesis;
 import io.consortium.operator.besu.NodeIdentity;
+import io.consortium.operator.fabric.TestConfigBlock;
 import io.consortium.operator.fabric.chaincode.CcaasConnection;
 import io.consortium.operator.fabric.chaincode.CcaasPackage;
 import io.consortium.operator.fabric.chaincode.PackageLabel;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
 import io.consortium.operator.share.kinds.ChaincodeShareKind;
 import io.consortium.operator.status.Conditions;
@@ -152,7 +151,7 @@ class ShareKindsScenarioTest {
       throws Exception {
     String ordererCa = certificate("tlsca.org1.example.com");
     String peerCa = certificate("tlsca.org2.example.com");
-    byte[] block = "a config block as the orderer made it".getBytes(StandardCharsets.UTF_8);
+    byte[] block = TestConfigBlock.of("mychannel");
     binaryConfigMap(org1, "mychannel-block", "config.block", block);
     ConsortiumNode peer = new ConsortiumNode();
     peer.getMetadata().setName("peer0-org2");

@@ -6,10 +6,16 @@ import io.consortium.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One organization of a test consortium: its own API server (an embedded mock server that outlives
@@ -124,21 +130,21 @@ public final class Org implements AutoCloseable {
   }
 
   /**
-   * The sum of a metric's samples on this org's /metrics whose labels contain every one of
-   * {@code labels} (such as {@code reason="NotOffered"}); 0 when there is none.
+   * A value the operator's {@code /metrics} serves: the sum over the series of {@code name} whose
+   * labels include every {@code label="value"} given (0 when there is none).
    */
   public double metric(String name, String... labels) {
     try {
-      String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create("http://127.0.0.1:" + operator.healthPort() + "/metrics")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      java.util.regex.Matcher sample = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
-          + "(\\{[^}]*\\})? ([0-9.Ee+-]+)$").matcher(body);
+      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + operator.healthPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.Ee+-]+)$")
+          .matcher(response.body());
       double sum = 0;
-      while (sample.find()) {
-        String found = sample.group(1) == null ? "" : sample.group(1);
-        if (java.util.Arrays.stream(labels).allMatch(found::contains)) {
-          sum += Double.parseDouble(sample.group(2));
+      while (line.find()) {
+        String series = line.group(1) == null ? "" : line.group(1);
+        if (java.util.Arrays.stream(labels).allMatch(series::contains)) {
+          sum += Double.parseDouble(line.group(2));
         }
       }
       return sum;
@@ -146,7 +152,7 @@ public final class Org implements AutoCloseable {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while reading " + name);
+      throw new AssertionError("interrupted reading /metrics");
     }
   }
 

@@ -1,14 +1,17 @@
 package io.consortium.operator.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.consortium.operator.identity.IdentityStore;
 import io.consortium.operator.identity.InstanceIdentity;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.LinkConnection;
 import io.consortium.operator.mesh.LinkHandler;
 import io.consortium.operator.mesh.LinkTiming;
 import io.consortium.operator.mesh.MeshTransport;
 import io.consortium.operator.mesh.protocol.EnvelopeCodec;
+import io.consortium.operator.mesh.protocol.MessageType;
 import io.consortium.operator.mesh.protocol.Messages;
+import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.mesh.protocol.SendSequence;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.net.URI;
@@ -16,10 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A peer under the test's control, with an organization's real identity (read from its cluster, as
@@ -77,6 +82,36 @@ public final class RawPeer implements LinkHandler, AutoCloseable {
   /** Sends a frame as it is; a peer that closes the link on it (as it should on some) is not an error here. */
   public void sendFrame(String frame) {
     link.sendText(frame).exceptionally(e -> null).join();
+  }
+
+  /**
+   * The body of the next message of {@code type} this peer receives that {@code matching} accepts;
+   * the frames before it are read and dropped.
+   */
+  public JsonNode awaitMessage(MessageType type, Predicate<JsonNode> matching, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      String frame = received.poll(100, TimeUnit.MILLISECONDS);
+      if (frame == null || frame.isEmpty()) {
+        continue;
+      }
+      JsonNode envelope = envelopeOf(frame);
+      if (type.name().equals(envelope.path("type").asText()) && matching.test(envelope.path("body"))) {
+        return envelope.path("body");
+      }
+    }
+    throw new AssertionError("no " + type + " as expected within " + timeout);
+  }
+
+  /** The envelope a frame carries (its JWS payload), read without checking the signature: the test trusts it. */
+  public static JsonNode envelopeOf(String frame) {
+    String[] parts = frame.split("\\.");
+    try {
+      return ProtocolJson.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[1]));
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new AssertionError("not a signed envelope: " + frame, e);
+    }
   }
 
   public InstanceIdentity identity() {

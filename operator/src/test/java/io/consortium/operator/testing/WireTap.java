@@ -1,6 +1,6 @@
 package io.consortium.operator.testing;
 
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.FrameTap;
 import io.consortium.operator.mesh.protocol.PrivateKeyScanner;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -6,7 +6,7 @@ import static io.consortium.operator.testing.Pairings.invite;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.protocol.EnvelopeCodec;
 import io.consortium.operator.mesh.protocol.messages.ErrorMessage;
 import io.consortium.operator.mesh.protocol.messages.Hello;

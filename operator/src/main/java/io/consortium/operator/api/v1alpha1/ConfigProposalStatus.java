@@ -23,8 +23,15 @@ public class ConfigProposalStatus extends ShareStatus {
       + " never submits a Fabric update itself: the signed envelope waits in envelopeConfigMap.")
   public String submittedAt;
 
-  @JsonPropertyDescription("Fabric: SHA-256 (hex) of the ConfigUpdate bytes every organization signs.")
+  @JsonPropertyDescription("Fabric: SHA-256 (hex) of the ConfigUpdate bytes every organization signs, computed here from the bytes.")
   public String configUpdateSha256;
+
+  @JsonPropertyDescription("Fabric: the channel the ConfigUpdate is for, read from its bytes.")
+  public String channelId;
+
+  @JsonPropertyDescription("Fabric: what the ConfigUpdate changes, read from its bytes on this side (spec.fabric.changes"
+      + " is the origin's description).")
+  public java.util.List<String> changes;
 
   @JsonPropertyDescription("Outgoing, Fabric: the proposing organization's own signature, made with spec.signer.")
   public DecisionResult originSignature;

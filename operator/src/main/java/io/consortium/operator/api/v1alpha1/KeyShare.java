@@ -17,5 +17,6 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.summary", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Usage", jsonPath = ".spec.usage", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Fingerprint", jsonPath = ".status.fingerprint", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Not-After", jsonPath = ".status.certificate.notAfter", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class KeyShare extends Share<KeyShareSpec, KeyShareStatus> {}

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.consortium.operator.fabric.pem.PemCertificates;
+import io.consortium.operator.pki.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -124,7 +124,7 @@ public record CcaasConnection(
   }
 
   private static void refusePrivateKey(String field, String value) {
-    if (PemCertificates.containsPrivateKey(value)) {
+    if (Pem.containsPrivateKey(value)) {
       throw new IllegalArgumentException(
           field + " contains a PEM private key: a package meant to be shared must never carry one");
     }
@@ -159,7 +159,7 @@ public record CcaasConnection(
       checkTemplate(field, value);
       return value;
     }
-    return PemCertificates.canonical(value, field);
+    return Pem.canonicalCertificates(value, field);
   }
 
   /** Go templates here are plain actions: each {{ closed by }} with something inside. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consortium.operator.pki.Sha256;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -134,7 +134,7 @@ public record ChaincodePackage(
     // The ID covers the whole file, including what follows the end of the tar archive.
     hashed.transferTo(OutputSink.INSTANCE);
     return new ChaincodePackage(
-        checked, new PackageId(checked.label(), HexFormat.of().formatHex(sha256.digest())), codeSize, unexpected);
+        checked, new PackageId(checked.label(), Sha256.hex(sha256)), codeSize, unexpected);
   }
 
   private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) {

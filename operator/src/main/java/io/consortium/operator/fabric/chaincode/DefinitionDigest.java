@@ -1,10 +1,9 @@
 package io.consortium.operator.fabric.chaincode;
 
+import io.consortium.operator.pki.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * A digest of a chaincode definition that two orgs compare before approving: equal definitions
@@ -44,8 +43,7 @@ public record DefinitionDigest(String hex) {
     field(canonical, d.validationParameter());
     field(canonical, new byte[] {(byte) (d.initRequired() ? 1 : 0)});
     field(canonical, d.collectionsPackage().toByteArray());
-    MessageDigest sha256 = PackageId.sha256();
-    return new DefinitionDigest(HexFormat.of().formatHex(sha256.digest(canonical.toByteArray())));
+    return new DefinitionDigest(Sha256.hex(canonical.toByteArray()));
   }
 
   private static void field(ByteArrayOutputStream out, byte[] value) {

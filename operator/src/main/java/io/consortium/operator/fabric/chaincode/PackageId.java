@@ -1,10 +1,9 @@
 package io.consortium.operator.fabric.chaincode;
 
+import io.consortium.operator.pki.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -38,15 +37,11 @@ public record PackageId(PackageLabel label, String sha256Hex) {
     for (int n; (n = packageFile.read(buffer)) > 0; ) {
       sha256.update(buffer, 0, n);
     }
-    return new PackageId(label, HexFormat.of().formatHex(sha256.digest()));
+    return new PackageId(label, Sha256.hex(sha256));
   }
 
   static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    return Sha256.newDigest();
   }
 
   @Override

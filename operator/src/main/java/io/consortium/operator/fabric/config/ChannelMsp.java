@@ -1,12 +1,13 @@
 package io.consortium.operator.fabric.config;
 
 import com.google.protobuf.ByteString;
-import java.io.ByteArrayInputStream;
+import io.consortium.operator.pki.CertificateFacts;
+import io.consortium.operator.pki.Pem;
+import io.consortium.operator.pki.Sha256;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXCertPathBuilderResult;
@@ -213,15 +214,11 @@ public final class ChannelMsp {
 
   /** Fabric's certification chain identifier: SHA-256 over the DER of each certificate, in order. */
   private static byte[] chainIdentifier(List<X509Certificate> chain) {
-    try {
-      var digest = java.security.MessageDigest.getInstance("SHA-256");
-      for (X509Certificate c : chain) {
-        digest.update(MspSigner.derOf(c));
-      }
-      return digest.digest();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    var digest = Sha256.newDigest();
+    for (X509Certificate c : chain) {
+      digest.update(MspSigner.derOf(c));
     }
+    return digest.digest();
   }
 
   /** Whether a valid member certificate has the role, as fabric's satisfiesPrincipal decides. */
@@ -253,8 +250,7 @@ public final class ChannelMsp {
 
   /** The subject in RFC 2253 order (most specific first), as in "CN=Admin@org1.example.com, OU=client, ...". */
   public static String subject(X509Certificate certificate) {
-    return certificate.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253)
-        .replace(",", ", ");
+    return CertificateFacts.name(certificate.getSubjectX500Principal());
   }
 
   private static List<X509Certificate> certs(List<ByteString> pems, String what) {
@@ -266,14 +262,6 @@ public final class ChannelMsp {
   }
 
   private static List<X509CRL> crlsOf(byte[] pem) {
-    List<X509CRL> out = new ArrayList<>();
-    try {
-      for (var crl : CertificateFactory.getInstance("X.509").generateCRLs(new ByteArrayInputStream(pem))) {
-        out.add((X509CRL) crl);
-      }
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("a revocation list of the MSP is not a CRL: " + e.getMessage());
-    }
-    return out;
+    return Pem.crls(pem, "a revocation list of the MSP");
   }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.consortium.operator.pki.Pem;
+import io.consortium.operator.pki.Sha256;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -245,9 +247,9 @@ public final class ConfigChanges {
       byte[] bytes = Base64.getDecoder().decode(text);
       if (new String(bytes, java.nio.charset.StandardCharsets.US_ASCII).contains("BEGIN CERTIFICATE")) {
         var cert = Pem.oneCertificate(bytes, "certificate");
-        return "certificate " + ChannelMsp.subject(cert) + " (sha256 " + Pem.sha256Hex(MspSigner.derOf(cert)).substring(0, 16) + ")";
+        return "certificate " + ChannelMsp.subject(cert) + " (sha256 " + Sha256.hex(MspSigner.derOf(cert)).substring(0, 16) + ")";
       }
-      return bytes.length + " bytes (sha256 " + Pem.sha256Hex(bytes).substring(0, 16) + ")";
+      return bytes.length + " bytes (sha256 " + Sha256.hex(bytes).substring(0, 16) + ")";
     } catch (IllegalArgumentException e) {
       return text.substring(0, 60) + "...";
     }

@@ -1,6 +1,7 @@
 package io.consortium.operator.fabric.config;
 
 import com.google.protobuf.ByteString;
+import io.consortium.operator.pki.Pem;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -34,7 +35,7 @@ public final class MspSigner {
     }
     this.mspId = mspId;
     this.certificate = Pem.oneCertificate(certificatePem, "the signer certificate");
-    PrivateKey privateKey = Pem.privateKey(keyPem, "the signer key");
+    PrivateKey privateKey = Pem.readPrivateKey(keyPem, "the signer key");
     if (!(privateKey instanceof ECPrivateKey ec)) {
       throw new IllegalArgumentException("the signer key is " + privateKey.getAlgorithm() + "; Fabric MSP identities sign with EC keys");
     }

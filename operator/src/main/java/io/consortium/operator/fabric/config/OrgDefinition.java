@@ -7,6 +7,7 @@ import static org.hyperledger.fabric.protos.common.MSPRole.MSPRoleType.PEER;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import io.consortium.operator.pki.Pem;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,6 +1,8 @@
 package io.consortium.operator.fabric.config;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.consortium.operator.pki.Pem;
+import io.consortium.operator.pki.Sha256;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +35,7 @@ public final class PolicyEvaluator {
   /** A signer whose signature verified and whose certificate is valid in its MSP. */
   public record Signer(String mspId, X509Certificate certificate) {
     String key() {
-      return mspId + "/" + Pem.sha256Hex(MspSigner.derOf(certificate));
+      return mspId + "/" + Sha256.hex(MspSigner.derOf(certificate));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.consortium.operator.fabric.config;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.consortium.operator.pki.Pem;
 import java.util.ArrayList;
 import java.util.List;
 import org.hyperledger.fabric.protos.common.ImplicitMetaPolicy;

@@ -1,6 +1,7 @@
 package io.consortium.operator.fabric.config;
 
 import com.google.protobuf.ByteString;
+import io.consortium.operator.pki.Pem;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;

@@ -1,6 +1,6 @@
 package io.consortium.operator.fabric.profile;
 
-import io.consortium.operator.fabric.pem.PemCertificates;
+import io.consortium.operator.pki.Pem;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -75,7 +75,7 @@ public record ConnectionProfile(
         throw new IllegalArgumentException("certificate authority " + name + " uses https but has no TLS CA certificate");
       }
       tlsCaCertPem = tlsCaCertPem == null || tlsCaCertPem.isBlank()
-          ? "" : PemCertificates.canonical(tlsCaCertPem, "TLS CA certificate of certificate authority " + name);
+          ? "" : Pem.canonicalCertificates(tlsCaCertPem, "TLS CA certificate of certificate authority " + name);
     }
   }
 
@@ -133,7 +133,7 @@ public record ConnectionProfile(
     if (tls && (pem == null || pem.isBlank())) {
       throw new IllegalArgumentException(what + " uses grpcs but has no TLS CA certificate");
     }
-    return pem == null || pem.isBlank() ? "" : PemCertificates.canonical(pem, "TLS CA certificate of " + what);
+    return pem == null || pem.isBlank() ? "" : Pem.canonicalCertificates(pem, "TLS CA certificate of " + what);
   }
 
   private static void require(String value, String what) {

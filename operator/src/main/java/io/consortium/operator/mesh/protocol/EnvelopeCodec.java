@@ -13,18 +13,16 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import io.consortium.operator.identity.InstanceIdentity;
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.runtime.ByteSize;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 
@@ -202,12 +200,7 @@ public final class EnvelopeCodec {
   }
 
   static String sha256Hex(String compact) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(compact.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Sha256.hex(compact.getBytes(StandardCharsets.US_ASCII));
   }
 
   private static String text(ObjectNode json, String field) throws ProtocolException {

@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.consortium.operator.pki.Sha256;
 
 /**
  * The one JSON configuration of the link, so that what one side writes the other reads back
@@ -36,8 +34,8 @@ public final class ProtocolJson {
   /** Lowercase hex SHA-256 of a value's JSON as {@link #MAPPER} writes it (fields in declared order). */
   public static String sha256(Object value) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(MAPPER.writeValueAsBytes(value)));
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      return Sha256.hex(MAPPER.writeValueAsBytes(value));
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot digest " + value.getClass().getSimpleName(), e);
     }
   }

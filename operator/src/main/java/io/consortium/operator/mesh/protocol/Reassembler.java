@@ -1,9 +1,9 @@
 package io.consortium.operator.mesh.protocol;
 
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.runtime.ByteSize;
 import java.io.IOException;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
  * The receiving side of one chunked transfer: takes chunks in order, writes them to a
@@ -108,7 +108,7 @@ public final class Reassembler<T> {
     if (nextExpected < manifest.chunkCount()) {
       return Progress.ACCEPTED;
     }
-    String actual = HexFormat.of().formatHex(digest.digest());
+    String actual = Sha256.hex(digest);
     if (!actual.equals(manifest.sha256()) || sink.size() != manifest.totalSize()) {
       failure = new ProtocolException(ProtocolError.ChecksumMismatch, "transfer " + manifest.transferId()
           + " arrived with SHA-256 " + actual + " and " + sink.size() + " bytes; its signed manifest says "

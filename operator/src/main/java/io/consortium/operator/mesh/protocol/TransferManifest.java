@@ -1,11 +1,10 @@
 package io.consortium.operator.mesh.protocol;
 
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.runtime.ByteSize;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -81,7 +80,7 @@ public record TransferManifest(UUID transferId, long totalSize, int chunkSize, i
     }
     int chunkSize = chunkSizeFor(frameLimit);
     return new TransferManifest(transferId, total, chunkSize, (int) chunkCountFor(total, chunkSize),
-        HexFormat.of().formatHex(digest.digest()));
+        Sha256.hex(digest));
   }
 
   /** Refuses a size over the limit, naming the flag and both sizes. */
@@ -98,10 +97,6 @@ public record TransferManifest(UUID transferId, long totalSize, int chunkSize, i
   }
 
   static MessageDigest newDigest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Sha256.newDigest();
   }
 }

@@ -5,6 +5,7 @@ import io.consortium.operator.api.v1alpha1.ShareSpec;
 import io.consortium.operator.api.v1alpha1.ShareStatus;
 import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareKind;
+import java.time.Clock;
 import java.util.function.Supplier;
 
 /** What every kind has the same way: its class, its name (the Kubernetes kind) and how to make its parts. */
@@ -23,6 +24,11 @@ abstract class BaseShareKind<R extends Share<S, T>, S extends ShareSpec, T exten
     this.resource = resource;
     this.spec = spec;
     this.status = status;
+  }
+
+  /** The context's clock; a kind used without a cluster (in a unit test) reads the system's. */
+  protected Clock clock() {
+    return context == null ? Clock.systemUTC() : context.clock();
   }
 
   @Override

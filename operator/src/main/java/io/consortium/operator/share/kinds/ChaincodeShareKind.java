@@ -17,6 +17,7 @@ import io.consortium.operator.fabric.chaincode.CollectionDefinition;
 import io.consortium.operator.fabric.chaincode.EndorsementPolicy;
 import io.consortium.operator.fabric.chaincode.PackageLabel;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.share.ShareKind;
@@ -38,8 +39,8 @@ import java.util.Map;
 /**
  * ChaincodeShare: the chaincode definition every org must approve identically, and the package every
  * org installs byte for byte. The origin reads (or, for chaincode as a service, builds
- * deterministically) the package; the receiver checks that the bytes give the package ID and the
- * definition gives the digest the origin announced. On accept it keeps the package and definition in
+ * deterministically) the package; the receiver checks that the bytes give the package ID, label and
+ * SHA-256 and the definition gives the digest the origin announced. On accept it keeps the package and definition in
  * a ConfigMap, and at level Installed with CCaaS runs the chaincode server here.
  */
 public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, ChaincodeShareSpec, ChaincodeShareStatus> {
@@ -88,12 +89,18 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
       }
       packageId = read.id().toString();
       pkg = new PackagePayload(read.metadata().label().value(), Base64.getEncoder().encodeToString(bytes),
-          Digests.sha256Hex(bytes));
+          Sha256.hex(bytes));
     }
     return ProtocolJson.MAPPER.valueToTree(new Payload(spec.level == null ? ChaincodeLevel.Package : spec.level,
         spec.definition, pkg, spec.ccaas, packageId, digest));
   }
 
+  /**
+   * Keeps the chaincode as the sender described it once what arrived confirms it: the definition
+   * digests to the announced digest, the package bytes hash to the announced SHA-256, read as a
+   * package Fabric would install, and give the announced package ID and label ({@code PayloadMismatch}
+   * otherwise).
+   */
   @Override
   public void receive(ChaincodeShareSpec spec, JsonNode payload) throws InvalidShareSource {
     Payload in = Payloads.read(payload, Payload.class, kind());
@@ -101,21 +108,22 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
       throw new InvalidShareSource("PayloadInvalid", "a ChaincodeShare payload without its definition");
     }
     String digest = digest(in.definition());
-    if (!digest.equals(in.definitionDigest())) {
-      throw new InvalidShareSource("DefinitionDigestMismatch", "the definition received digests to " + digest
-          + ", not to the " + in.definitionDigest() + " the origin announced");
-    }
+    Payloads.same(in.definitionDigest(), digest, "digest of the definition");
     spec.packageSource = null;
     if (in.pkg() != null) {
-      Digests.check(in.pkg().bytes(), in.pkg().sha256(), "chaincode package");
-      ChaincodePackage read = readPackage(Base64.getDecoder().decode(in.pkg().bytes()), "the package received");
-      if (!read.id().toString().equals(in.packageId())) {
-        throw new InvalidShareSource("PackageIdMismatch", "the package received has ID " + read.id()
-            + ", not the " + in.packageId() + " the origin announced");
+      byte[] bytes = Payloads.verified(in.pkg().bytes(), in.pkg().sha256(), "chaincode package");
+      if (bytes == null) {
+        throw new InvalidShareSource("PayloadInvalid", "a ChaincodeShare payload names a package but holds no bytes");
       }
+      ChaincodePackage read = readPackage(bytes, "the package received");
+      Payloads.same(in.packageId(), read.id().toString(), "package ID");
+      Payloads.same(in.pkg().label(), read.metadata().label().value(), "package label");
       spec.packageSource = new ChaincodePackageSource();
       spec.packageSource.label = in.pkg().label();
       spec.packageSource.sha256 = in.pkg().sha256();
+    } else if (in.packageId() != null) {
+      throw new InvalidShareSource(Payloads.PAYLOAD_MISMATCH, "the sender announces package " + in.packageId()
+          + " but sent no package");
     }
     spec.level = in.level();
     spec.definition = in.definition();

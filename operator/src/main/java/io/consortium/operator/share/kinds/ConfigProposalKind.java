@@ -32,6 +32,7 @@ import io.consortium.operator.fabric.config.SignatureCheck;
 import io.consortium.operator.fabric.config.UpdatePolicyCheck;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.mesh.protocol.messages.DecisionAttachment;
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareKind;
 import io.consortium.operator.status.Conditions;
@@ -123,7 +124,7 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
         throw new InvalidShareSource("SpecInvalid", "a Fabric proposal describes its update in spec.fabric");
       }
       ByteString update = configUpdate(spec.fabric);
-      String sha256 = Digests.sha256Hex(update.toByteArray());
+      String sha256 = Sha256.hex(update.toByteArray());
       ConfigProposal fresh = context.client().resources(ConfigProposal.class).inNamespace(context.namespace())
           .withName(proposal.getMetadata().getName()).get();
       ConfigProposalStatus sent = fresh == null ? null : fresh.getStatus();
@@ -257,7 +258,7 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
       try {
         update = configUpdate(spec.fabric);
         current = channelConfig(spec.fabric).orElse(null);
-        if (status.configUpdateSha256 != null && !status.configUpdateSha256.equals(Digests.sha256Hex(update.toByteArray()))) {
+        if (status.configUpdateSha256 != null && !status.configUpdateSha256.equals(Sha256.hex(update.toByteArray()))) {
           unreadable = "the ConfigMap no longer holds the bytes that were sent (SHA-256 " + status.configUpdateSha256 + ")";
           update = null;
         }
@@ -366,7 +367,7 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
       signatures.add(parseSignature(recipient.result));
       approvers.add(check.mspId() + " (" + recipient.pairing + ")");
       note(recipient, SIGNATURE_VERIFIED, "counted: " + check.line() + " over the ConfigUpdate with SHA-256 "
-          + Digests.sha256Hex(update.toByteArray()));
+          + Sha256.hex(update.toByteArray()));
     }
     int members = to.size() + 1;
     ProposalPolicy.Rule rule = spec.policy == null || spec.policy.rule == null ? ProposalPolicy.Rule.MAJORITY : spec.policy.rule;
@@ -401,7 +402,7 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
   private void writeEnvelope(ConfigProposal outgoing, ConfigProposalStatus status, ByteString update, Tally tally) {
     ConfigUpdateEnvelope signed = ConfigUpdateEnvelope.newBuilder().setConfigUpdate(update)
         .addAllSignatures(tally.signatures()).build();
-    String signedSha256 = Digests.sha256Hex(signed.toByteArray());
+    String signedSha256 = Sha256.hex(signed.toByteArray());
     String name = outgoing.getMetadata().getName() + "-signed-update";
     ConfigMap existing = context.client().configMaps().inNamespace(context.namespace()).withName(name).get();
     if (existing == null || existing.getData() == null || !signedSha256.equals(existing.getData().get(UPDATE_ENVELOPE_SHA256))) {
@@ -417,7 +418,7 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
           : ConfigUpdateSubmission.unsigned(signed, context.clock().instant());
       Map<String, String> data = new LinkedHashMap<>();
       data.put("channel", outgoing.getSpec().fabric.channelId);
-      data.put("configUpdateSha256", Digests.sha256Hex(update.toByteArray()));
+      data.put("configUpdateSha256", Sha256.hex(update.toByteArray()));
       data.put(UPDATE_ENVELOPE_SHA256, signedSha256);
       data.put("signatures", String.join("\n", tally.approvers()) + "\n");
       data.put("submit", submitCommand(name, outgoing.getSpec().fabric.channelId) + "\n");
@@ -462,10 +463,14 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
       if (f == null || received.besu() != null || f.configUpdate() == null || f.channelId() == null) {
         throw new InvalidShareSource("PayloadInvalid", "a Fabric proposal payload without its channel and ConfigUpdate");
       }
-      byte[] bytes = verifiedBytes(f.configUpdate(), f.configUpdateSha256());
-      if (!parseUpdate(ByteString.copyFrom(bytes)).getChannelId().equals(f.channelId())) {
-        throw new InvalidShareSource("PayloadInvalid", "the ConfigUpdate is not for channel " + f.channelId());
+      byte[] bytes = Payloads.verified(f.configUpdate(), f.configUpdateSha256(), "ConfigUpdate");
+      ConfigUpdate update;
+      try {
+        update = parseUpdate(ByteString.copyFrom(bytes));
+      } catch (InvalidShareSource e) {
+        throw new InvalidShareSource("PayloadInvalid", "the ConfigUpdate received: " + e.getMessage());
       }
+      Payloads.same(f.channelId(), update.getChannelId(), "channel of the ConfigUpdate");
       fabric = new FabricConfigUpdate();
       fabric.channelId = f.channelId();
       fabric.configUpdate = f.configUpdate();
@@ -502,10 +507,27 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
         incoming.policy, fabric, besu));
   }
 
+  /**
+   * Both sides: the ConfigUpdate's digest, channel and changes as its bytes say (the origin's
+   * spec.fabric.changes is its own description, and may say anything).
+   */
   @Override
   public void describe(ConfigProposalStatus status, JsonNode payload) {
     Payload read = Payloads.readValid(payload, Payload.class);
-    status.configUpdateSha256 = read.fabric() == null ? null : read.fabric().configUpdateSha256();
+    status.configUpdateSha256 = null;
+    status.channelId = null;
+    status.changes = null;
+    if (read.fabric() != null && read.fabric().configUpdate() != null) {
+      byte[] bytes = Base64.getDecoder().decode(read.fabric().configUpdate());
+      status.configUpdateSha256 = Sha256.hex(bytes);
+      try {
+        ConfigUpdate update = parseUpdate(ByteString.copyFrom(bytes));
+        status.channelId = update.getChannelId();
+        status.changes = ConfigChanges.ofUpdate(update);
+      } catch (InvalidShareSource | RuntimeException e) {
+        status.changes = List.of("the ConfigUpdate does not read: " + e.getMessage());
+      }
+    }
     if (status.direction == Direction.Incoming) {
       ProposalPolicy.Rule rule = read.policy() == null || read.policy().rule == null ? ProposalPolicy.Rule.MAJORITY
           : read.policy().rule;
@@ -587,8 +609,8 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
     } catch (IllegalArgumentException e) {
       throw new InvalidShareSource("PayloadInvalid", "the ConfigUpdate is not base64: " + e.getMessage());
     }
-    if (sha256 == null || !sha256.equalsIgnoreCase(Digests.sha256Hex(bytes))) {
-      throw new InvalidShareSource("ConfigUpdateMismatch", "the ConfigUpdate bytes have SHA-256 " + Digests.sha256Hex(bytes)
+    if (sha256 == null || !sha256.equalsIgnoreCase(Sha256.hex(bytes))) {
+      throw new InvalidShareSource("ConfigUpdateMismatch", "the ConfigUpdate bytes have SHA-256 " + Sha256.hex(bytes)
           + " but the proposal says " + sha256 + "; nothing is signed");
     }
     return bytes;

@@ -15,9 +15,13 @@ import io.consortium.operator.api.v1alpha1.spec.NodeType;
 import io.consortium.operator.api.v1alpha1.spec.Platform;
 import io.consortium.operator.besu.BftGenesis;
 import io.consortium.operator.besu.EnodeUrl;
+import io.consortium.operator.besu.NodeAddress;
+import io.consortium.operator.fabric.config.ConfigDocument;
 import io.consortium.operator.fabric.profile.ConnectionProfile;
 import io.consortium.operator.fabric.profile.ConnectionProfileRenderer;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
+import io.consortium.operator.pki.Pem;
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.share.ShareKind;
@@ -32,8 +36,8 @@ import java.util.Optional;
 
 /**
  * NetworkShare: a Fabric channel or a Besu network as another organization needs it. The bulky part
- * (the channel's config block, the genesis file) travels as bytes, checked by SHA-256 on arrival and
- * kept beside the incoming resource; on accept the receiver renders what its own nodes consume: a
+ * (the channel's config block, the genesis file) travels as bytes, checked on arrival against what
+ * the sender says of it (SHA-256, channel ID, chain ID) and kept beside the incoming resource; on accept the receiver renders what its own nodes consume: a
  * Fabric connection profile and the block, or a Besu genesis.json and static-nodes.json.
  */
 public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkShareSpec, NetworkShareStatus> {
@@ -66,8 +70,30 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
       if (channel.configBlockRef != null) {
         byte[] bytes = context.configMapBytes(channel.configBlockRef.name, channel.configBlockRef.key,
             "spec.fabric.configBlockRef");
+        String where = "ConfigMap " + channel.configBlockRef.name + " key " + channel.configBlockRef.key;
+        String blockChannel;
+        try {
+          blockChannel = channelOfConfigBlock(bytes);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidShareSource("SourceInvalid", where + " (spec.fabric.configBlockRef) is not a channel's"
+              + " config block: " + e.getMessage());
+        }
+        if (!blockChannel.equals(channel.channelId)) {
+          throw new InvalidShareSource("ChannelMismatch", where + " is a config block of channel '" + blockChannel
+              + "' but spec.fabric.channelId is '" + channel.channelId + "'");
+        }
         block = Base64.getEncoder().encodeToString(bytes);
-        sha = Digests.sha256Hex(bytes);
+        sha = Sha256.hex(bytes);
+      }
+      for (Endpoint orderer : channel.orderers == null ? List.<Endpoint>of() : channel.orderers) {
+        if (orderer.tlsCACert != null) {
+          try {
+            Pem.certificates(orderer.tlsCACert.getBytes(StandardCharsets.UTF_8), "spec.fabric.orderers["
+                + orderer.address + "].tlsCACert");
+          } catch (IllegalArgumentException e) {
+            throw new InvalidShareSource("SourceInvalid", e.getMessage());
+          }
+        }
       }
       return ProtocolJson.MAPPER.valueToTree(new Payload(Platform.Fabric,
           new FabricPayload(channel.channelId, channel.orderers, channel.members, block, sha), null));
@@ -88,7 +114,7 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
             + " is not a usable Besu BFT genesis: " + e.getMessage());
       }
       genesis = Base64.getEncoder().encodeToString(bytes);
-      sha = Digests.sha256Hex(bytes);
+      sha = Sha256.hex(bytes);
     }
     for (String bootnode : besu.bootnodes == null ? List.<String>of() : besu.bootnodes) {
       try {
@@ -97,10 +123,23 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
         throw new InvalidShareSource("BootnodeInvalid", "spec.besu.bootnodes: " + e.getMessage());
       }
     }
+    for (String validator : besu.validators == null ? List.<String>of() : besu.validators) {
+      try {
+        NodeAddress.parse(validator);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidShareSource("ValidatorInvalid", "spec.besu.validators: " + e.getMessage());
+      }
+    }
     return ProtocolJson.MAPPER.valueToTree(new Payload(Platform.Besu, null,
         new BesuPayload(besu.chainId, genesis, sha, besu.bootnodes, besu.validators)));
   }
 
+  /**
+   * Keeps the network as the sender described it once what arrived confirms it: the config block
+   * hashes to its digest and is a config block of the channel named; the genesis hashes to its
+   * digest and has the chain ID named ({@code PayloadMismatch} otherwise); bootnodes, validators and
+   * orderer TLS CA certificates read as what they claim to be ({@code PayloadInvalid} otherwise).
+   */
   @Override
   public void receive(NetworkShareSpec spec, JsonNode payload) throws InvalidShareSource {
     Payload received = Payloads.read(payload, Payload.class, kind());
@@ -109,18 +148,59 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
     spec.besu = null;
     if (received.platform() == Platform.Fabric && received.fabric() != null) {
       FabricPayload in = received.fabric();
-      Digests.check(in.configBlock(), in.configBlockSha256(), "config block");
+      if (in.channelId() == null) {
+        throw new InvalidShareSource("PayloadInvalid", "a Fabric NetworkShare payload without its channel ID");
+      }
+      byte[] block = Payloads.verified(in.configBlock(), in.configBlockSha256(), "config block");
+      if (block != null) {
+        try {
+          Payloads.same(in.channelId(), channelOfConfigBlock(block), "channel of the config block");
+        } catch (IllegalArgumentException e) {
+          throw new InvalidShareSource("PayloadInvalid", "the config block received is not a channel's config block: "
+              + e.getMessage());
+        }
+      }
+      for (Endpoint orderer : in.orderers() == null ? List.<Endpoint>of() : in.orderers()) {
+        if (orderer.tlsCACert != null) {
+          try {
+            Pem.certificates(orderer.tlsCACert.getBytes(StandardCharsets.UTF_8), "the TLS CA of orderer "
+                + orderer.address);
+          } catch (IllegalArgumentException e) {
+            throw new InvalidShareSource("PayloadInvalid", e.getMessage());
+          }
+        }
+      }
       spec.fabric = new FabricChannel();
       spec.fabric.channelId = in.channelId();
       spec.fabric.orderers = in.orderers();
       spec.fabric.members = in.members();
-      spec.fabric.configBlockSha256 = in.configBlockSha256();
+      spec.fabric.configBlockSha256 = block == null ? null : in.configBlockSha256();
     } else if (received.platform() == Platform.Besu && received.besu() != null) {
       BesuPayload in = received.besu();
-      Digests.check(in.genesis(), in.genesisSha256(), "genesis");
+      byte[] genesis = Payloads.verified(in.genesis(), in.genesisSha256(), "genesis");
+      if (genesis != null) {
+        long chainId;
+        try {
+          chainId = BftGenesis.parse(genesis).chainId();
+        } catch (IllegalArgumentException e) {
+          throw new InvalidShareSource("PayloadInvalid", "the genesis received is not a Besu BFT genesis: "
+              + e.getMessage());
+        }
+        Payloads.same(in.chainId(), chainId, "chain ID of the genesis");
+      }
+      try {
+        for (String bootnode : in.bootnodes() == null ? List.<String>of() : in.bootnodes()) {
+          EnodeUrl.parse(bootnode);
+        }
+        for (String validator : in.validators() == null ? List.<String>of() : in.validators()) {
+          NodeAddress.parse(validator);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new InvalidShareSource("PayloadInvalid", "the Besu network received: " + e.getMessage());
+      }
       spec.besu = new BesuNetwork();
       spec.besu.chainId = in.chainId();
-      spec.besu.genesisSha256 = in.genesisSha256();
+      spec.besu.genesisSha256 = genesis == null ? null : in.genesisSha256();
       spec.besu.bootnodes = in.bootnodes();
       spec.besu.validators = in.validators();
     } else {
@@ -139,11 +219,43 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
             spec.besu.bootnodes, spec.besu.validators)));
   }
 
+  /**
+   * Both sides: the channel and chain as the bytes say. The origin reads them from the bytes it
+   * sends; the receiver keeps the digests it checked the bytes against on arrival (the bytes live
+   * beside the share), and shows a channel or chain ID only when bytes confirmed it.
+   */
   @Override
   public void describe(NetworkShareStatus status, JsonNode payload) {
     Payload p = Payloads.readValid(payload, Payload.class);
-    status.network = p.fabric() != null ? p.fabric().channelId()
-        : p.besu() != null ? "chain " + p.besu().chainId() : null;
+    status.channelId = null;
+    status.configBlockSha256 = null;
+    status.chainId = null;
+    status.genesisSha256 = null;
+    if (p.fabric() != null) {
+      FabricPayload fabric = p.fabric();
+      if (fabric.configBlock() != null) {
+        byte[] block = Base64.getDecoder().decode(fabric.configBlock());
+        status.configBlockSha256 = Sha256.hex(block);
+        status.channelId = channelOfConfigBlock(block);
+      } else if (fabric.configBlockSha256() != null) {
+        status.configBlockSha256 = fabric.configBlockSha256();
+        status.channelId = fabric.channelId();
+      }
+      status.network = status.channelId != null ? status.channelId : fabric.channelId();
+    } else if (p.besu() != null) {
+      BesuPayload besu = p.besu();
+      if (besu.genesis() != null) {
+        byte[] genesis = Base64.getDecoder().decode(besu.genesis());
+        status.genesisSha256 = Sha256.hex(genesis);
+        status.chainId = BftGenesis.parse(genesis).chainId();
+      } else if (besu.genesisSha256() != null) {
+        status.genesisSha256 = besu.genesisSha256();
+        status.chainId = besu.chainId();
+      }
+      status.network = "chain " + (status.chainId != null ? status.chainId : besu.chainId());
+    } else {
+      status.network = null;
+    }
   }
 
   @Override
@@ -239,6 +351,21 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
         n.getSpec().tlsCACert, null)).toList();
     return Optional.of(new ConnectionProfile(channel.channelId + "-" + local.get(), "1.0.0", local.get(),
         channel.channelId, organizations, orderers, profilePeers, List.of()));
+  }
+
+  /** The channel a config block is of, from its channel header; refuses what is not a config block. */
+  static String channelOfConfigBlock(byte[] bytes) {
+    ConfigDocument document = ConfigDocument.parse(bytes);
+    if (document.kind() != ConfigDocument.Kind.BLOCK) {
+      throw new IllegalArgumentException("it is a " + document.kind().name().toLowerCase(java.util.Locale.ROOT)
+          .replace('_', ' ') + ", not a block");
+    }
+    document.config(); // a block of transactions is no config block
+    String channel = document.channelId();
+    if (channel == null || channel.isEmpty()) {
+      throw new IllegalArgumentException("the block names no channel");
+    }
+    return channel;
   }
 
   private static String staticNodes(List<String> bootnodes) {

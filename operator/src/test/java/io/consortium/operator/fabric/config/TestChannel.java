@@ -2,6 +2,7 @@ package io.consortium.operator.fabric.config;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import io.consortium.operator.pki.Pem;
 import java.util.List;
 import org.hyperledger.fabric.protos.common.Config;
 import org.hyperledger.fabric.protos.common.ConfigGroup;

@@ -1,5 +1,6 @@
 package io.consortium.operator.fabric.config;
 
+import io.consortium.operator.pki.Pem;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

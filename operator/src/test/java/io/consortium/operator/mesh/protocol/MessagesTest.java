@@ -10,7 +10,7 @@ import io.consortium.operator.api.v1alpha1.spec.Flow;
 import io.consortium.operator.api.v1alpha1.spec.NodeType;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.identity.InstanceIdentity;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.protocol.messages.AdvertisedNode;
 import io.consortium.operator.mesh.protocol.messages.DecisionAttachment;
 import io.consortium.operator.mesh.protocol.messages.DecisionOutcome;

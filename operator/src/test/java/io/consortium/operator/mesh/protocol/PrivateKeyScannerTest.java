@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.consortium.operator.identity.InstanceIdentity;
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
 import io.consortium.operator.mesh.protocol.messages.Redeem;
 import io.consortium.operator.mesh.protocol.messages.ShareOffer;

@@ -19,8 +19,9 @@ import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.fabric.TestPki;
 import io.consortium.operator.fabric.config.ConfigChanges;
 import io.consortium.operator.fabric.config.MspSigner;
-import io.consortium.operator.fabric.config.Pem;
+import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
+import io.consortium.operator.pki.Sha256;
 import io.consortium.operator.share.ShareKind.InvalidShareSource;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -56,13 +57,13 @@ class ConfigProposalKindTest {
 
   @Test
   void a_fabric_proposal_arrives_as_it_was_sent_bytes_and_all() throws Exception {
-    JsonNode sent = fabricPayload(UPDATE, Digests.sha256Hex(UPDATE.toByteArray()));
+    JsonNode sent = fabricPayload(UPDATE, Sha256.hex(UPDATE.toByteArray()));
     ConfigProposalSpec received = new ConfigProposalSpec();
 
     kind.receive(received, sent);
 
     assertThat(kind.payloadOf(received)).isEqualTo(sent);
-    assertThat(received.fabric.configUpdateSha256).isEqualTo(Digests.sha256Hex(UPDATE.toByteArray()));
+    assertThat(received.fabric.configUpdateSha256).isEqualTo(Sha256.hex(UPDATE.toByteArray()));
     assertThat(Base64.getDecoder().decode(received.fabric.configUpdate)).isEqualTo(UPDATE.toByteArray());
     assertThat(received.policy.rule).isEqualTo(Rule.MAJORITY);
   }
@@ -70,13 +71,13 @@ class ConfigProposalKindTest {
   @Test
   void a_new_revision_keeps_the_local_signer_but_not_the_decision() throws Exception {
     ConfigProposalSpec received = new ConfigProposalSpec();
-    kind.receive(received, fabricPayload(UPDATE, Digests.sha256Hex(UPDATE.toByteArray())));
+    kind.receive(received, fabricPayload(UPDATE, Sha256.hex(UPDATE.toByteArray())));
     received.signer = new io.consortium.operator.api.v1alpha1.spec.ProposalSigner();
     received.signer.mspId = "Org2MSP";
     received.decision = ProposalDecision.Approve;
     ByteString other = batchTimeoutUpdate("supplychain", "500ms").toByteString();
 
-    kind.receive(received, fabricPayload(other, Digests.sha256Hex(other.toByteArray())));
+    kind.receive(received, fabricPayload(other, Sha256.hex(other.toByteArray())));
     kind.withdrawDecision(received);
 
     assertThat(received.signer.mspId).isEqualTo("Org2MSP");
@@ -101,28 +102,48 @@ class ConfigProposalKindTest {
   @Test
   void bytes_that_do_not_match_their_sha256_are_refused_on_arrival() {
     JsonNode tampered = fabricPayload(batchTimeoutUpdate("supplychain", "10s").toByteString(),
-        Digests.sha256Hex(UPDATE.toByteArray()));
+        Sha256.hex(UPDATE.toByteArray()));
 
     assertThatThrownBy(() -> kind.receive(new ConfigProposalSpec(), tampered))
-        .isInstanceOf(InvalidShareSource.class).hasMessageContaining("nothing is signed")
-        .extracting(e -> ((InvalidShareSource) e).reason()).isEqualTo("ConfigUpdateMismatch");
+        .isInstanceOf(InvalidShareSource.class).hasMessageContaining("the sender claimed")
+        .extracting(e -> ((InvalidShareSource) e).reason()).isEqualTo("PayloadMismatch");
   }
 
   @Test
   void an_update_for_another_channel_than_it_claims_is_refused() {
     ConfigProposalKind.Payload lying = new ConfigProposalKind.Payload(Platform.Fabric, "t", null, null,
         new ConfigProposalKind.FabricPayload("otherchannel", Base64.getEncoder().encodeToString(UPDATE.toByteArray()),
-            Digests.sha256Hex(UPDATE.toByteArray()), List.of()), null);
+            Sha256.hex(UPDATE.toByteArray()), List.of()), null);
 
     assertThatThrownBy(() -> kind.receive(new ConfigProposalSpec(), ProtocolJson.MAPPER.valueToTree(lying)))
-        .isInstanceOf(InvalidShareSource.class).hasMessageContaining("not for channel otherchannel");
+        .isInstanceOf(InvalidShareSource.class).hasMessageContaining("otherchannel").hasMessageContaining("supplychain")
+        .extracting(e -> ((InvalidShareSource) e).reason()).isEqualTo("PayloadMismatch");
+  }
+
+  @Test
+  void the_status_shows_what_the_bytes_change_not_what_the_origin_says_they_change() throws Exception {
+    ConfigProposalKind.Payload understated = new ConfigProposalKind.Payload(Platform.Fabric, "a harmless tweak", null,
+        null, new ConfigProposalKind.FabricPayload("supplychain", Base64.getEncoder().encodeToString(UPDATE.toByteArray()),
+            Sha256.hex(UPDATE.toByteArray()), List.of("nothing of note")), null);
+    ConfigProposalSpec received = new ConfigProposalSpec();
+    kind.receive(received, ProtocolJson.MAPPER.valueToTree(understated));
+    ConfigProposalStatus status = new ConfigProposalStatus();
+    status.direction = io.consortium.operator.api.v1alpha1.spec.Direction.Incoming;
+
+    kind.describe(status, kind.payloadOf(received));
+
+    assertThat(received.fabric.changes).as("the origin's words are kept as they came").containsExactly("nothing of note");
+    assertThat(status.changes).as("what the bytes say").isEqualTo(ConfigChanges.ofUpdate(ConfigUpdate.parseFrom(UPDATE)))
+        .noneMatch(line -> line.contains("nothing of note"));
+    assertThat(status.channelId).isEqualTo("supplychain");
+    assertThat(status.configUpdateSha256).isEqualTo(Sha256.hex(UPDATE.toByteArray()));
   }
 
   @Test
   void approving_a_fabric_proposal_without_a_signer_is_held_with_a_reason() throws Exception {
     ConfigProposal incoming = new ConfigProposal();
     incoming.setSpec(new ConfigProposalSpec());
-    kind.receive(incoming.getSpec(), fabricPayload(UPDATE, Digests.sha256Hex(UPDATE.toByteArray())));
+    kind.receive(incoming.getSpec(), fabricPayload(UPDATE, Sha256.hex(UPDATE.toByteArray())));
     kind.acceptAutomatically(incoming.getSpec());
 
     assertThat(incoming.getSpec().decision).isEqualTo(ProposalDecision.Approve);

@@ -12,5 +12,10 @@ public enum KeyUsage {
   Admin,
   /** A node's identity or a Besu node's public key. */
   Node,
-  Other
+  Other;
+
+  /** A certificate authority's key: it must come with a CA certificate (CA:TRUE, keyCertSign). */
+  public boolean isCertificateAuthority() {
+    return this == CARoot || this == IntermediateCA || this == TLSCARoot;
+  }
 }

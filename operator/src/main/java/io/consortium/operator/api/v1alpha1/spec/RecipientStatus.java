@@ -28,6 +28,10 @@ public class RecipientStatus {
   @JsonPropertyDescription("Details a person can act on, for example the last delivery error.")
   public String message;
 
+  @JsonPropertyDescription("The revision the recipient refused to store, while that refusal stands; reason and"
+      + " message are the recipient's (for example PrivateKeyMaterial or PayloadMismatch).")
+  public Long refusedRevision;
+
   @JsonPropertyDescription("Who decided on the recipient's side, as it reported it.")
   public String decidedBy;
 

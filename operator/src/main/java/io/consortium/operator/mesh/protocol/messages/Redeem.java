@@ -1,6 +1,6 @@
 package io.consortium.operator.mesh.protocol.messages;
 
-import io.consortium.operator.identity.Pem;
+import io.consortium.operator.pki.Pem;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
