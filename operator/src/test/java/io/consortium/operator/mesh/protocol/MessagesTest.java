@@ -4,6 +4,7 @@ import static io.consortium.operator.mesh.protocol.TestIdentities.newIdentity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.consortium.operator.api.v1alpha1.spec.Flow;
@@ -174,6 +175,14 @@ class MessagesTest {
     assertMalformed(MessageType.SHARE_ACK, badPhase, "'phase' has the value Teleported");
     assertMalformed(MessageType.SHARE_DECISION, badTime, "'decidedAt'");
     assertMalformed(MessageType.NODE_SET, badList, "'nodes'");
+  }
+
+  @Test
+  void a_payload_string_longer_than_jacksons_default_limit_is_read() throws Exception {
+    // About 19 MiB of package bytes as base64: 25 million characters, over Jackson's default of 20 million.
+    String base64 = "A".repeat(25_000_000);
+    JsonNode payload = ProtocolJson.MAPPER.readTree("{\"package\":\"" + base64 + "\"}");
+    assertThat(payload.path("package").asText()).hasSize(25_000_000);
   }
 
   @Test
