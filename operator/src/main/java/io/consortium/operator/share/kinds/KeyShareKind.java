@@ -2,6 +2,7 @@ package io.consortium.operator.share.kinds;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.consortium.operator.api.ResourceNames;
 import io.consortium.operator.api.v1alpha1.KeyShare;
 import io.consortium.operator.api.v1alpha1.KeyShareSpec;
 import io.consortium.operator.api.v1alpha1.KeyShareStatus;
@@ -83,7 +84,7 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
     if (share.getStatus().configMapName != null || share.getSpec().material == null) {
       return;
     }
-    String configMap = share.getMetadata().getName() + "-public-key";
+    String configMap = ResourceNames.derived(share.getMetadata().getName(), "-public-key");
     Map<String, String> data = new LinkedHashMap<>();
     PublicKeyMaterial material = share.getSpec().material;
     if (material.certificate != null) {
@@ -114,7 +115,7 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
         throw new InvalidShareSource(e.getMessage());
       }
     }
-    String secretName = spec.generate.secretName != null ? spec.generate.secretName : share.getMetadata().getName() + "-key";
+    String secretName = spec.generate.secretName != null ? spec.generate.secretName : ResourceNames.derived(share.getMetadata().getName(), "-key");
     Secret existing = context.client().secrets().inNamespace(context.namespace()).withName(secretName).get();
     if (existing != null && existing.getData() != null && existing.getData().containsKey("tls.crt")) {
       return PublicMaterial.fromPem(new String(Base64.getDecoder().decode(existing.getData().get("tls.crt")),
@@ -128,7 +129,7 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
     context.client().secrets().inNamespace(context.namespace()).resource(new SecretBuilder()
         .withNewMetadata().withName(secretName).withNamespace(context.namespace())
         .addToLabels(ShareContext.MANAGED_BY, "consortium-operator")
-        .addToLabels("consortium.io/keyshare", share.getMetadata().getName()).endMetadata()
+        .addToLabels("consortium.io/keyshare", ResourceNames.labelValue(share.getMetadata().getName())).endMetadata()
         .withType("kubernetes.io/tls")
         .withData(Map.of("tls.key", base64(generated.privateKeyPem()), "tls.crt", base64(generated.material().certificate)))
         .build()).create();
