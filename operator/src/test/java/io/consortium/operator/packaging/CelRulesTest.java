@@ -93,7 +93,7 @@ class CelRulesTest {
     CASES.put("has(self.invite) != has(self.accept)", Case.of(
         "{invite: {}}",
         "{invite: {}, accept: {invitationSecretRef: {name: org1-invitation}}}"));
-    CASES.put("duration(self) >= duration('1m') && duration(self) <= duration('8760h')", Case.of(
+    CASES.put("duration(self) >= duration('1s') && duration(self) <= duration('8760h')", Case.of(
         "'168h'",
         "'8761h'"));
     CASES.put("self.metadata.name.size() <= 63", Case.of(

@@ -67,9 +67,9 @@ public final class InvalidInputs {
     cases.add(new Case("PeerPairing", "pp-expires-huge", "{invite: {expiresIn: 999999999h}}", "spec.invite.expiresIn",
         "Invalid value: \"999999999h\""));
     cases.add(new Case("PeerPairing", "pp-expires-year", "{invite: {expiresIn: 8761h}}", "spec.invite.expiresIn",
-        "between 1m and 8760h"));
+        "between 1s and 8760h"));
     cases.add(new Case("PeerPairing", "pp-expires-zero", "{invite: {expiresIn: 0s}}", "spec.invite.expiresIn",
-        "between 1m and 8760h"));
+        "between 1s and 8760h"));
     cases.add(new Case("PeerPairing", "pp-state", "{state: Paused, invite: {}}", "spec.state",
         "Unsupported value: \"Paused\""));
     cases.add(new Case("PeerPairing", "pp-no-secret", "{accept: {}}", "spec.accept.invitationSecretRef",

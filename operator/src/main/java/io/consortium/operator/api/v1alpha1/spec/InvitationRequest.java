@@ -19,10 +19,10 @@ public class InvitationRequest {
   @Size(max = 32)
   @Pattern(GoDuration.PATTERN)
   @ValidationRule(
-      value = "duration(self) >= duration('1m') && duration(self) <= duration('8760h')",
-      message = "spec.invite.expiresIn must be between 1m and 8760h (one year)")
+      value = "duration(self) >= duration('1s') && duration(self) <= duration('8760h')",
+      message = "spec.invite.expiresIn must be between 1s and 8760h (one year)")
   @JsonPropertyDescription("How long the invitation can be redeemed, as a Go-style duration (90m, 24h, 168h):"
-      + " 1m to 8760h. Default 24h.")
+      + " 1s to 8760h. Default 24h.")
   public String expiresIn;
 
   @Default("Bidirectional")
