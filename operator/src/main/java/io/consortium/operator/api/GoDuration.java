@@ -44,23 +44,6 @@ public final class GoDuration {
     return total;
   }
 
-  /**
-   * A duration no longer than {@code max}, for fields with a documented bound; the message names the
-   * field, the bound and the form.
-   */
-  public static Duration parseAtMost(String field, String text, Duration max) {
-    Duration duration;
-    try {
-      duration = parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(field + ": " + e.getMessage());
-    }
-    if (duration.isZero() || duration.compareTo(max) > 0) {
-      throw new IllegalArgumentException(field + ": '" + text + "' is not between 1s and " + format(max));
-    }
-    return duration;
-  }
-
   /** The way {@link #parse} reads it: 10m, 1h30m, 90s, 500ms. */
   public static String format(Duration duration) {
     if (duration.isZero()) {
