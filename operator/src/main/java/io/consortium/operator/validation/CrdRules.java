@@ -92,7 +92,12 @@ public final class CrdRules {
     }
     JsonNode oldValue = old == null ? null : SchemaDefaults.apply(openApiSchema, old);
     for (CelRules.Failure f : CelRules.failures(openApiSchema, value, oldValue, "", refused)) {
-      violations.add(new Violation(f.path().isEmpty() ? "<root>" : f.path(), f.message()));
+      // A rule that could not even be evaluated met a value of the wrong shape, already named above.
+      boolean shapeAlreadyNamed = f.outcome().startsWith("error") && refused.stream()
+          .anyMatch(p -> f.path().isEmpty() || p.equals(f.path()) || p.startsWith(f.path() + ".") || p.startsWith(f.path() + "["));
+      if (!shapeAlreadyNamed) {
+        violations.add(new Violation(f.path().isEmpty() ? "<root>" : f.path(), f.message()));
+      }
     }
     violations.sort(Comparator.comparing(Violation::path));
     return violations;
@@ -112,8 +117,8 @@ public final class CrdRules {
       }
       case "enum" -> "Unsupported value: " + value + ": supported values: "
           + join(rule, ", ");
-      case "minimum" -> "Invalid value: " + value + ": must be greater than or equal to " + rule.asText();
-      case "maximum" -> "Invalid value: " + value + ": must be less than or equal to " + rule.asText();
+      case "minimum" -> "Invalid value: " + value + ": must be greater than or equal to " + number(rule);
+      case "maximum" -> "Invalid value: " + value + ": must be less than or equal to " + number(rule);
       case "minLength" -> "Invalid value: " + value + ": must be at least " + rule.asText() + " characters long";
       case "maxLength" -> "Too long: may not be longer than " + rule.asText() + " characters";
       case "minItems" -> "Invalid value: " + value + ": must have at least " + rule.asText() + " item(s)";
@@ -123,6 +128,12 @@ public final class CrdRules {
       default -> m.getMessage().replaceFirst("^\\$[^:]*: ", "");
     };
     return new Violation(path.isEmpty() ? "<root>" : path, message);
+  }
+
+  /** 1, not the 1.0 the generator writes for a bound on an integer field. */
+  private static String number(JsonNode bound) {
+    double d = bound.asDouble();
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : bound.asText();
   }
 
   private static String join(JsonNode values, String separator) {

@@ -51,6 +51,14 @@ class InvalidInputsTest {
         });
   }
 
+  @ParameterizedTest(name = "the operator says exactly what is wrong with {0}")
+  @MethodSource("cases")
+  void theOperatorsValidationSaysOneThingPerBadField(InvalidInputs.Case bad) {
+    // One bad field, one message: a value of the wrong shape is not also reported by every rule it breaks.
+    assertThat(CrdRules.of(ProjectFiles.kindClass(bad.kind())).check(ProjectFiles.yamlTree(bad.yaml()), null))
+        .as("%s", bad).hasSize(1);
+  }
+
   @ParameterizedTest(name = "the operator accepts the sample {0}")
   @MethodSource("samples")
   void theOperatorsValidationAcceptsEverySample(Samples.Sample sample) {
