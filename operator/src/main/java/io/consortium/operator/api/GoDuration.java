@@ -7,6 +7,9 @@ import java.util.regex.Pattern;
 /** Durations as Kubernetes users write them (Go's syntax without fractions): 90m, 24h, 1h30m, 500ms. */
 public final class GoDuration {
 
+  /** The CRD pattern for a duration field: at most four parts of at most seven digits (so CEL can parse it). */
+  public static final String PATTERN = "^([0-9]{1,7}(ms|s|m|h)){1,4}$";
+
   private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
 
   private GoDuration() {}
@@ -22,13 +25,17 @@ public final class GoDuration {
       if (m.start() != end) {
         break;
       }
-      long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      });
+      try {
+        long n = Long.parseLong(m.group(1));
+        total = total.plus(switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        });
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException("'" + text + "' is too long a duration");
+      }
       end = m.end();
     }
     if (end != text.strip().length() || end == 0) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.consortium.operator.demo.DemoConsortium;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
-import io.consortium.operator.runtime.ByteSize;
+import io.consortium.operator.api.ByteSize;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,9 @@ import io.consortium.operator.mesh.protocol.messages.NodeMetadata;
 import io.consortium.operator.pairing.PeerSessions;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
+import io.consortium.operator.status.InvalidSpec;
+import io.consortium.operator.validation.SpecValidation;
+import io.consortium.operator.validation.Violation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -65,6 +68,18 @@ public final class ConsortiumNodeReconciler implements Reconciler<ConsortiumNode
     Long generation = node.getMetadata().getGeneration();
     status.observedGeneration = generation;
     status.identity = identityColumn(spec);
+    List<Violation> violations = SpecValidation.check(node);
+    if (!violations.isEmpty()) {
+      String message = SpecValidation.message(violations);
+      if (InvalidSpec.shown(status.conditions, node.getStatus().observedGeneration, message, generation)) {
+        return UpdateControl.noUpdate();
+      }
+      if (Conditions.set(status.conditions, Conditions.READY, ConditionStatus.False, InvalidSpec.REASON, message,
+          generation, clock)) {
+        events.record(node, EventRecorder.Type.Warning, InvalidSpec.REASON, message);
+      }
+      return UpdateControl.patchStatus(node);
+    }
     String problem = validate(spec);
     if (problem != null) {
       if (Conditions.set(status.conditions, Conditions.READY, ConditionStatus.False, "InvalidNode", problem, generation,
@@ -110,7 +125,7 @@ public final class ConsortiumNodeReconciler implements Reconciler<ConsortiumNode
     return client.resources(ConsortiumNode.class).inNamespace(namespace).list().getItems().stream()
         .filter(n -> n.getSpec().origin == null && Boolean.TRUE.equals(n.getSpec().advertise))
         .filter(n -> n.getMetadata().getDeletionTimestamp() == null)
-        .filter(n -> validate(n.getSpec()) == null)
+        .filter(n -> validate(n.getSpec()) == null && SpecValidation.check(n).isEmpty())
         .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
         .map(n -> new NodeMetadata(n.getMetadata().getUid(), n.getMetadata().getName(), n.getSpec().type,
             n.getSpec().mspId, n.getSpec().enode, n.getSpec().endpoint, n.getSpec().tlsCACert, n.getSpec().identityCert))

@@ -1,6 +1,7 @@
 package io.consortium.operator.controller;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.consortium.operator.api.ResourceNames;
 import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.PeerPairingStatus;
 import io.consortium.operator.api.v1alpha1.spec.ConditionStatus;
@@ -27,6 +28,9 @@ import io.consortium.operator.share.Audit;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
+import io.consortium.operator.status.InvalidSpec;
+import io.consortium.operator.validation.SpecValidation;
+import io.consortium.operator.validation.Violation;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -52,6 +56,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -131,6 +136,11 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   public UpdateControl<PeerPairing> reconcile(PeerPairing pairing, Context<PeerPairing> context) {
     String name = pairing.getMetadata().getName();
     Long generation = pairing.getMetadata().getGeneration();
+    List<Violation> violations = SpecValidation.check(pairing);
+    if (!violations.isEmpty()) {
+      refuseInvalid(pairing, violations);
+      return UpdateControl.noUpdate(); // a change of the resource brings it back
+    }
     PairingState state = PairingDirectory.state(pairing);
     List<Runnable> afterWrite = new ArrayList<>();
     PeerPairingStatus written = directory.update(name, status -> {
@@ -230,6 +240,26 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
     return line;
   }
 
+  /** Ready=False InvalidSpec with every field path, written once per generation, one Event; no link, no invitation. */
+  private void refuseInvalid(PeerPairing pairing, List<Violation> violations) {
+    String message = SpecValidation.message(violations);
+    Long generation = pairing.getMetadata().getGeneration();
+    PeerPairingStatus current = pairing.getStatus();
+    if (current != null && InvalidSpec.shown(current.conditions, current.observedGeneration, message, generation)) {
+      return;
+    }
+    AtomicBoolean changed = new AtomicBoolean();
+    directory.update(pairing.getMetadata().getName(), status -> {
+      status.observedGeneration = generation;
+      status.phase = PairingPhase.Failed;
+      changed.set(Conditions.set(status.conditions, Conditions.READY, ConditionStatus.False, InvalidSpec.REASON,
+          message, generation, clock));
+    });
+    if (changed.get()) {
+      events.record(pairing, EventRecorder.Type.Warning, InvalidSpec.REASON, message);
+    }
+  }
+
   // ---- inviter ---------------------------------------------------------------------------------
 
   private void reconcileInviter(PeerPairing pairing, PeerPairingStatus status, PairingState state,
@@ -316,7 +346,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
         .withName(secretName)
         .withNamespace(namespace)
         .addToLabels("app.kubernetes.io/managed-by", "consortium-operator")
-        .addToLabels("consortium.io/pairing", pairing.getMetadata().getName())
+        .addToLabels("consortium.io/pairing", ResourceNames.labelValue(pairing.getMetadata().getName()))
         .addToAnnotations(ISSUED_FOR_GENERATION, String.valueOf(generation))
         .addToAnnotations("consortium.io/invitation-id", invitation.id())
         .addToAnnotations(ISSUED_BY, invitation.issuer())
@@ -546,7 +576,7 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   private static String invitationSecretName(PeerPairing pairing) {
     InvitationRequest request = pairing.getSpec().invite;
     return request != null && request.secretName != null ? request.secretName
-        : pairing.getMetadata().getName() + "-invitation";
+        : ResourceNames.derived(pairing.getMetadata().getName(), "-invitation");
   }
 
   private static String annotation(Secret secret, String name) {

@@ -1,5 +1,6 @@
 package io.consortium.operator.controller;
 
+import io.consortium.operator.api.Rfc3339;
 import io.consortium.operator.api.v1alpha1.Share;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.share.ShareEngine;
@@ -14,7 +15,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -41,6 +41,9 @@ public abstract class ShareReconciler<R extends Share<?, ?>> implements Reconcil
 
   @Override
   public DeleteControl cleanup(R share, Context<R> context) {
+    if (share.getSpec().isOutgoing() && share.getSpec().to == null) {
+      return DeleteControl.defaultDelete(); // an invalid share that names no recipient: nobody to tell
+    }
     // An outgoing share is revoked at every recipient before it goes; a peer without a link is
     // waited for (consortium.io/force-delete skips the wait).
     return engine.revokeBeforeDelete(share) ? DeleteControl.defaultDelete()
@@ -59,6 +62,9 @@ public abstract class ShareReconciler<R extends Share<?, ?>> implements Reconcil
 
   @Override
   public UpdateControl<R> reconcile(R share, Context<R> context) {
+    if (engine.refusedAsInvalid(share)) {
+      return UpdateControl.noUpdate(); // shown as InvalidSpec; a change of the resource brings it back
+    }
     engine.reconcile(share);
     UpdateControl<R> control = UpdateControl.noUpdate();
     // A held decision (DecisionAttached=False) is one still Pending with spec.decision set: decisionPending.
@@ -68,7 +74,7 @@ public abstract class ShareReconciler<R extends Share<?, ?>> implements Reconcil
       control.rescheduleAfter(engine.recheckEvery());
     }
     if (share.getSpec().expiresAt != null) {
-      Duration left = Duration.between(clock.instant(), Instant.parse(share.getSpec().expiresAt));
+      Duration left = Duration.between(clock.instant(), Rfc3339.parse(share.getSpec().expiresAt));
       if (!left.isNegative() && (control.getScheduleDelay().isEmpty()
           || left.plusSeconds(1).toMillis() < control.getScheduleDelay().get())) {
         control.rescheduleAfter(left.plusSeconds(1));

@@ -1,9 +1,12 @@
 package io.consortium.operator.embedded;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.consortium.operator.api.ResourceNames;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.mockwebserver.http.Dispatcher;
@@ -106,6 +109,12 @@ final class DiscoveryFront extends Dispatcher {
       // kubectl describe finds a resource's Events by field selector, which the CRUD store ignores.
       return FieldSelectors.filter(store.handleGet(bare), path.substring(query + 1), mapper);
     }
+    if ("POST".equals(request.getMethod())) {
+      MockResponse refused = refuseInvalidName(request);
+      if (refused != null) {
+        return refused;
+      }
+    }
     // kubectl adds ?timeout=32s to everything; the CRUD dispatcher reads the query otherwise as it is.
     MockResponse response = crud.dispatch(request);
     String accept = request.getHeader("Accept");
@@ -116,6 +125,52 @@ final class DiscoveryFront extends Dispatcher {
       }
     }
     return response;
+  }
+
+  /**
+   * A name a real API server refuses (not a DNS-1123 subdomain, e.g. with non-ASCII letters) is refused
+   * here too: the CRUD store would keep it but could never find it again by name (it compares the
+   * percent-encoded path with the name), so nothing could read, patch or delete it.
+   */
+  private MockResponse refuseInvalidName(RecordedRequest request) {
+    String kind = null;
+    String name = null;
+    // Streamed, not read into a tree: a create can carry megabytes of ConfigMap data.
+    try (JsonParser p = mapper.getFactory().createParser(request.getBody().getBytes())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("kind".equals(field) && value == JsonToken.VALUE_STRING) {
+          kind = p.getText();
+        } else if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_STRING && "name".equals(key)) {
+              name = p.getText();
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (Exception e) {
+      return null; // not ours to judge: the CRUD store answers
+    }
+    if (name == null || ResourceNames.isSubdomain(name)) {
+      return null;
+    }
+    ObjectNode status = mapper.createObjectNode();
+    status.put("kind", "Status").put("apiVersion", "v1").put("status", "Failure").put("reason", "Invalid")
+        .put("code", 422).put("message", kind + " \"" + name + "\" is invalid: metadata.name: Invalid value: \""
+            + name + "\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or"
+            + " '.', and must start and end with an alphanumeric character (at most 253 characters)");
+    return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+        .setBody(status.toString());
   }
 
   private MockResponse groupVersion(String group, String version) {

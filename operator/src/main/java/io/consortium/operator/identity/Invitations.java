@@ -10,12 +10,19 @@ import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.consortium.operator.api.v1alpha1.spec.Flow;
+import io.consortium.operator.api.ResourceNames;
 import io.consortium.operator.identity.InvitationException.Reason;
 import io.consortium.operator.pki.Pem;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,6 +39,9 @@ public final class Invitations {
 
   /** The JOSE {@code typ} of an invitation, so that no other JWS of ours can pass for one. */
   public static final JOSEObjectType TYPE = new JOSEObjectType("consortium-invitation+jwt");
+
+  /** The most redemptions an invitation may allow: the same bound as spec.invite.maxRedemptions. */
+  public static final int MAX_REDEMPTIONS = 1000;
 
   private Invitations() {}
 
@@ -66,6 +76,15 @@ public final class Invitations {
    * that key's hash equal to the issuer, the certificate thumbprint, and expiry.
    */
   public static Invitation verify(String compact, Clock clock) throws InvitationException {
+    try {
+      return verifyClaims(compact, clock);
+    } catch (RuntimeException e) {
+      // Whatever a crafted token makes a library throw is a refusal with a condition, never a stack trace.
+      throw invalid("it cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static Invitation verifyClaims(String compact, Clock clock) throws InvitationException {
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(compact.strip());
@@ -104,14 +123,14 @@ public final class Invitations {
       set = jwt.getJWTClaimsSet();
       claims = set.getClaims();
     } catch (ParseException e) {
-      throw invalid("its claims are not JSON (" + e.getMessage() + ")");
+      throw invalid("its claims cannot be read (" + e.getMessage() + ")");
     }
     String issuer = set.getIssuer();
     String pin = InstanceIdentity.instanceIdOf(publicKey);
     if (issuer == null || !issuer.equals(pin)) {
       throw invalid("its issuer " + issuer + " is not the key that signed it (" + pin + ")");
     }
-    String thumbprint = (String) claims.get("x5t#S256");
+    String thumbprint = stringClaim(claims, "x5t#S256", 64);
     if (!InstanceIdentity.thumbprintOf(certificate).equals(thumbprint)) {
       throw invalid("its x5t#S256 does not match its certificate");
     }
@@ -124,25 +143,30 @@ public final class Invitations {
       throw new InvitationException(Reason.InvitationExpired,
           "the invitation expired at " + expiry.toInstant() + ": ask the inviter for a new one");
     }
-    String url = stringClaim(claims, "url");
-    if (!url.startsWith("wss://")) {
-      throw invalid("its url '" + url + "' is not a wss:// URL");
-    }
-    Flow flow;
+    String url = stringClaim(claims, "url", 2048);
     try {
-      flow = Flow.valueOf(stringClaim(claims, "flow"));
-    } catch (IllegalArgumentException e) {
-      throw invalid("its flow '" + claims.get("flow") + "' is not one of " + List.of(Flow.values()));
+      URI parsed = new URI(url);
+      if (!"wss".equals(parsed.getScheme()) || parsed.getHost() == null) {
+        throw invalid("its url '" + shown(url) + "' is not a wss:// URL with a host");
+      }
+    } catch (URISyntaxException e) {
+      throw invalid("its url claim is not a URL (" + e.getReason() + ")");
     }
-    Object max = claims.get("maxRedemptions");
-    if (!(max instanceof Number n) || n.intValue() < 1) {
-      throw invalid("its maxRedemptions is missing or below 1");
+    String flowName = stringClaim(claims, "flow", 32);
+    Flow flow = Arrays.stream(Flow.values()).filter(f -> f.name().equals(flowName)).findFirst()
+        .orElseThrow(() -> invalid("its flow '" + shown(flowName) + "' is not one of " + List.of(Flow.values())));
+    Object bidirectional = claims.get("bidirectional");
+    if (bidirectional != null && !(bidirectional instanceof Boolean b && b == (flow == Flow.Bidirectional))) {
+      throw invalid("its bidirectional claim (" + shown(String.valueOf(bidirectional))
+          + ") is not a boolean that agrees with its flow " + flow);
     }
-    if (set.getJWTID() == null || set.getJWTID().isBlank()) {
-      throw invalid("it has no jti");
+    int maxRedemptions = intClaim(claims, "maxRedemptions", 1, MAX_REDEMPTIONS);
+    String name = stringClaim(claims, "name", ResourceNames.SUBDOMAIN_MAX);
+    if (set.getJWTID() == null || set.getJWTID().isBlank() || set.getJWTID().length() > 128) {
+      throw invalid("it has no jti (or one longer than 128 characters)");
     }
-    return new Invitation(issuer, (String) claims.get("name"), url, thumbprint, set.getJWTID(),
-        set.getIssueTime() == null ? null : set.getIssueTime().toInstant(), expiry.toInstant(), flow, n.intValue());
+    return new Invitation(issuer, name, url, thumbprint, set.getJWTID(),
+        set.getIssueTime() == null ? null : set.getIssueTime().toInstant(), expiry.toInstant(), flow, maxRedemptions);
   }
 
   /** Whether the invitation carries a valid ES256 signature by exactly this key (the inviter's own check). */
@@ -156,11 +180,59 @@ public final class Invitations {
     }
   }
 
-  private static String stringClaim(Map<String, Object> claims, String name) throws InvitationException {
-    if (!(claims.get(name) instanceof String value) || value.isBlank()) {
+  /** A claim that must be a non-blank string without control characters, at most {@code max} long. */
+  private static String stringClaim(Map<String, Object> claims, String name, int max) throws InvitationException {
+    Object value = claims.get(name);
+    if (value == null) {
       throw invalid("it has no '" + name + "' claim");
     }
-    return value;
+    if (!(value instanceof String text) || text.isBlank()) {
+      throw invalid("its '" + name + "' claim is not a non-empty string");
+    }
+    if (text.length() > max || text.chars().anyMatch(Character::isISOControl)) {
+      throw invalid("its '" + name + "' claim is longer than " + max + " characters or holds control characters");
+    }
+    return text;
+  }
+
+  /**
+   * A claim that must be a whole JSON number in [min, max]: 4294967297 is refused, not read as 1 (what
+   * {@code intValue()} would make of it), and so are 2.5 and "3".
+   */
+  static int intClaim(Map<String, Object> claims, String name, int min, int max) throws InvitationException {
+    Object value = claims.get(name);
+    if (value == null) {
+      throw invalid("it has no '" + name + "' claim");
+    }
+    BigDecimal number;
+    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      number = BigDecimal.valueOf(((Number) value).longValue());
+    } else if (value instanceof BigInteger big) {
+      number = new BigDecimal(big);
+    } else if (value instanceof BigDecimal decimal) {
+      number = decimal;
+    } else if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw invalid("its '" + name + "' claim is not a whole number from " + min + " to " + max);
+      }
+      number = BigDecimal.valueOf(d);
+    } else {
+      throw invalid("its '" + name + "' claim is not a number (a whole number from " + min + " to " + max + ")");
+    }
+    if (number.stripTrailingZeros().scale() > 0 || number.compareTo(BigDecimal.valueOf(min)) < 0
+        || number.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw invalid("its '" + name + "' claim " + number.toPlainString() + " is not a whole number from " + min
+          + " to " + max);
+    }
+    return number.intValueExact();
+  }
+
+  /** A claim's value as a message may show it: one line, at most 80 characters. */
+  private static String shown(String value) {
+    String line = value.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    return line.length() > 80 ? line.substring(0, 77) + "..." : line;
   }
 
   private static InvitationException invalid(String why) {

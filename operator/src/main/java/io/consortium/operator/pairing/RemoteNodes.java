@@ -1,5 +1,6 @@
 package io.consortium.operator.pairing;
 
+import io.consortium.operator.api.ResourceNames;
 import io.consortium.operator.api.v1alpha1.ConsortiumNode;
 import io.consortium.operator.api.v1alpha1.ConsortiumNodeSpec;
 import io.consortium.operator.api.v1alpha1.spec.NodeOrigin;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -94,11 +94,10 @@ public final class RemoteNodes {
 
   /**
    * The local name of something a peer sent over a pairing: {@code <pairing>-<name>}, made a valid
-   * resource name. Remote nodes and incoming shares are named this way.
+   * resource name whatever the peer sent (hashed when it is not one). Remote nodes and incoming shares
+   * are named this way.
    */
   public static String localName(String pairing, String nodeName) {
-    String name = (pairing + "-" + nodeName).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
-    name = name.replaceAll("^[^a-z0-9]+", "").replaceAll("[^a-z0-9]+$", "");
-    return name.length() > 253 ? name.substring(0, 253) : name;
+    return ResourceNames.derived(pairing, "-" + nodeName);
   }
 }

@@ -1,5 +1,6 @@
 package io.consortium.operator.runtime;
 
+import io.consortium.operator.api.ByteSize;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

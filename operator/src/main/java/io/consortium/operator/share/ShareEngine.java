@@ -2,6 +2,7 @@ package io.consortium.operator.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.consortium.operator.api.GoDuration;
+import io.consortium.operator.api.Rfc3339;
 import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.Share;
 import io.consortium.operator.api.v1alpha1.ShareSpec;
@@ -100,6 +101,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   private final Clock clock;
   /** Outgoing shares by UID, learnt as they are reconciled, so that an acknowledgement costs no list. */
   private final Map<String, String> outgoingNames = new ConcurrentHashMap<>();
+  private final ShareSpecCheck<R, S, T> specCheck;
   private volatile Consumer<String> revisit = name -> { };
 
   public ShareEngine(ShareKind<R, S, T> kind, ShareContext context, PeerSessions sessions, PairingDirectory pairings) {
@@ -110,6 +112,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     this.writer = context.writer();
     this.events = context.events();
     this.clock = context.clock();
+    this.specCheck = new ShareSpecCheck<>(kind, context);
   }
 
   public ShareKind<R, S, T> kind() {
@@ -145,6 +148,11 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
 
   // ---- reconcile -------------------------------------------------------------------------------
 
+  /** A spec a real API server would refuse is shown once as Ready=False InvalidSpec and goes no further. */
+  public boolean refusedAsInvalid(R share) {
+    return specCheck.refuse(share);
+  }
+
   public void reconcile(R share) {
     if (share.getSpec().isOutgoing()) {
       outgoingNames.put(share.getMetadata().getUid(), share.getMetadata().getName());
@@ -178,7 +186,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     for (PeerPairing pairing : pairings.seen()) {
       known.put(pairing.getMetadata().getName(), pairing);
     }
-    Instant expiresAt = share.getSpec().expiresAt == null ? null : Instant.parse(share.getSpec().expiresAt);
+    Instant expiresAt = share.getSpec().expiresAt == null ? null : Rfc3339.parse(share.getSpec().expiresAt);
     String offered = offerDigest(payload, expiresAt);
     writer.update(kind.type(), name, kind::newStatus, fresh -> {
       T st = fresh.getStatus();
@@ -859,7 +867,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     List<InventoryEntry> entries = new ArrayList<>();
     for (R share : context.client().resources(kind.type()).inNamespace(context.namespace()).list().getItems()) {
       if (share.getSpec().isOutgoing()) {
-        if (!share.getSpec().to.contains(pairing) || share.getMetadata().getDeletionTimestamp() != null) {
+        if (!share.getSpec().sendsTo(pairing) || share.getMetadata().getDeletionTimestamp() != null) {
           continue;
         }
         SharePhase phase = share.getStatus() == null ? SharePhase.Pending : share.getStatus().recipients.stream()
@@ -895,7 +903,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       }
     }
     for (R share : context.client().resources(kind.type()).inNamespace(context.namespace()).list().getItems()) {
-      if (share.getSpec().isOutgoing() && share.getSpec().to.contains(pairing)) {
+      if (share.getSpec().isOutgoing() && share.getSpec().sendsTo(pairing)) {
         InventoryEntry there = listed.get(localInstanceId + "/" + share.getMetadata().getUid());
         boolean delivered = share.getStatus() != null && share.getStatus().recipients.stream()
             .anyMatch(r -> pairing.equals(r.pairing) && r.phase == SharePhase.Delivered);
@@ -931,7 +939,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   // ---- helpers ---------------------------------------------------------------------------------
 
   private boolean expired(ShareSpec spec) {
-    return spec.expiresAt != null && !clock.instant().isBefore(Instant.parse(spec.expiresAt));
+    return spec.expiresAt != null && !clock.instant().isBefore(Rfc3339.parse(spec.expiresAt));
   }
 
   private static ShareOrigin origin(String pairing, String peerInstanceId, SignedEnvelope envelope, ShareOffer offer) {

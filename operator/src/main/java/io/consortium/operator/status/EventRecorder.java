@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.consortium.operator.api.ResourceNames;
 
 /** Writes Kubernetes Events on our resources, so that {@code kubectl describe} tells what happened. */
 public final class EventRecorder {
@@ -37,7 +38,8 @@ public final class EventRecorder {
     var event = new EventBuilder()
         .withNewMetadata()
         .withNamespace(namespace)
-        .withName(about.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT))
+        .withName(ResourceNames.derived(about.getMetadata().getName(),
+            "." + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT)))
         .endMetadata()
         .withInvolvedObject(new ObjectReferenceBuilder()
             .withApiVersion(about.getApiVersion())

@@ -31,4 +31,20 @@ class GoDurationTest {
     assertThatThrownBy(() -> GoDuration.parse("h")).hasMessageContaining("not a duration");
     assertThatThrownBy(() -> GoDuration.parse("")).hasMessageContaining("empty");
   }
+
+  @Test
+  void a_duration_too_long_for_java_is_refused_not_thrown_as_an_overflow() {
+    assertThatThrownBy(() -> GoDuration.parse("99999999999999999999h")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("too long");
+    assertThatThrownBy(() -> GoDuration.parse("9223372036854775807h")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("too long");
+  }
+
+  @Test
+  void the_crd_pattern_takes_what_parse_takes_within_cels_range() {
+    assertThat("24h").matches(GoDuration.PATTERN);
+    assertThat("1h30m15s500ms").matches(GoDuration.PATTERN);
+    assertThat("99999999h").doesNotMatch(GoDuration.PATTERN); // beyond what CEL's duration() can hold
+    assertThat("1d").doesNotMatch(GoDuration.PATTERN);
+  }
 }

@@ -93,8 +93,10 @@ class RePairingScenarioTest {
     // Shares flow again: a new one, and the old one offered over the new pairing.
     share(org1, "tls", "org2-renewed");
     awaitIncoming(org2, "org1-renewed-tls");
-    org1.client().resources(KeyShare.class).withName("ca").patch(PatchContext.of(PatchType.JSON_MERGE),
-        "{\"spec\":{\"to\":[\"org2\",\"org2-renewed\"]}}");
+    // A JSON patch: the embedded server's merge patch appends to a list instead of replacing it, which
+    // made spec.to [org2, org2, org2-renewed] (InvalidSpec: each pairing once).
+    org1.client().resources(KeyShare.class).withName("ca").patch(PatchContext.of(PatchType.JSON),
+        "[{\"op\":\"replace\",\"path\":\"/spec/to\",\"value\":[\"org2\",\"org2-renewed\"]}]");
 
     // The same copy comes back, to be decided again: trust in org1 was broken and made anew.
     awaitRecipient(org1, "ca", "org2-renewed", SharePhase.Delivered);

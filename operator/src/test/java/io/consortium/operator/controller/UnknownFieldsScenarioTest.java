@@ -3,6 +3,8 @@ package io.consortium.operator.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consortium.operator.api.v1alpha1.KeyShare;
+import io.consortium.operator.status.Conditions;
+import io.consortium.operator.status.InvalidSpec;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;
 import java.nio.file.Path;
@@ -12,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A resource with a field this version does not know (a typo applied to a server that does not prune,
- * or a field of a newer version) is read without it; it does not stop the operator.
+ * or a field of a newer version) is read without it, as a real API server would prune it; a value this
+ * version does not know for a field it knows (an enum) is InvalidSpec. Neither stops the operator.
  */
 class UnknownFieldsScenarioTest {
 
@@ -34,8 +37,17 @@ class UnknownFieldsScenarioTest {
           name: with-a-typo
         spec:
           to: [org2]
-          generate: {curve: P256, comonName: typo}
+          generate: {curve: P-256, comonName: typo}
           usageTypo: Admin
+        """).create();
+    org1.client().resource("""
+        apiVersion: consortium.io/v1alpha1
+        kind: KeyShare
+        metadata:
+          name: unknown-curve
+        spec:
+          to: [org2]
+          generate: {curve: P256}
         """).create();
     org1.client().resource("""
         apiVersion: consortium.io/v1alpha1
@@ -55,5 +67,13 @@ class UnknownFieldsScenarioTest {
     }
     assertThat(org1.client().resources(KeyShare.class).withName("with-a-typo").get().getStatus().recipients)
         .singleElement().satisfies(r -> assertThat(r.reason).isEqualTo("UnknownPairing"));
+    Org.await("unknown-curve refused", Pairings.WAIT, () -> {
+      KeyShare share = org1.client().resources(KeyShare.class).withName("unknown-curve").get();
+      return share.getStatus() != null && Conditions.find(share.getStatus().conditions, Conditions.READY)
+          .filter(c -> InvalidSpec.REASON.equals(c.reason) && c.message.startsWith("spec.generate.curve: Unsupported"
+              + " value: \"P256\"")).isPresent();
+    });
+    assertThat(org1.client().resources(KeyShare.class).withName("unknown-curve").get().getStatus().fingerprint)
+        .as("no key made on a curve nobody asked for").isNull();
   }
 }

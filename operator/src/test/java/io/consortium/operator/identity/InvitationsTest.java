@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class InvitationsTest {
 
@@ -116,6 +118,51 @@ class InvitationsTest {
   @Test
   void garbage_is_refused_with_a_reason() {
     assertInvalid("not-a-jws", "not a compact JWS");
+  }
+
+  /** One claim of a genuine invitation replaced (null: removed), signed again by the inviter itself. */
+  record Malformed(String claim, Object value, String says) {
+    @Override
+    public String toString() {
+      return claim + " = " + (value instanceof String text ? "\"" + text + "\"" : value);
+    }
+  }
+
+  static List<Malformed> malformedClaims() {
+    return List.of(
+        new Malformed("x5t#S256", 1, "'x5t#S256' claim is not a non-empty string"),
+        new Malformed("x5t#S256", null, "no 'x5t#S256' claim"),
+        new Malformed("name", List.of(1), "'name' claim is not a non-empty string"),
+        new Malformed("name", null, "no 'name' claim"),
+        new Malformed("name", "org1\nFAKE audit line", "'name' claim is longer than 253 characters or holds control"),
+        new Malformed("name", "o".repeat(254), "'name' claim is longer than 253"),
+        new Malformed("url", 5, "'url' claim is not a non-empty string"),
+        new Malformed("url", "https://org1.example.com:8443", "is not a wss:// URL"),
+        new Malformed("url", "wss:// org1", "url claim is not a URL"),
+        new Malformed("flow", "Sideways", "flow 'Sideways' is not one of"),
+        new Malformed("flow", true, "'flow' claim is not a non-empty string"),
+        new Malformed("bidirectional", "yes", "bidirectional claim (yes)"),
+        new Malformed("bidirectional", true, "agrees with its flow InviterToInvitee"),
+        new Malformed("maxRedemptions", 4294967297L, "'maxRedemptions' claim 4294967297 is not a whole number from 1 to 1000"),
+        new Malformed("maxRedemptions", 2.5, "'maxRedemptions' claim 2.5 is not a whole number"),
+        new Malformed("maxRedemptions", "3", "'maxRedemptions' claim is not a number"),
+        new Malformed("maxRedemptions", 0, "'maxRedemptions' claim 0 is not a whole number from 1 to 1000"),
+        new Malformed("maxRedemptions", 1001, "'maxRedemptions' claim 1001"),
+        new Malformed("maxRedemptions", null, "no 'maxRedemptions' claim"),
+        new Malformed("jti", 7, "claims cannot be read"),
+        new Malformed("exp", "tomorrow", "claims cannot be read"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformedClaims")
+  void a_malformed_claim_is_refused_as_invitation_invalid_naming_the_claim(Malformed malformed) throws Exception {
+    SignedJWT genuine = SignedJWT.parse(Invitations.issue(org1, invitationFrom(org1, Duration.ofHours(24))));
+    JWTClaimsSet claims = new JWTClaimsSet.Builder(genuine.getJWTClaimsSet())
+        .claim(malformed.claim(), malformed.value()).build();
+    SignedJWT resigned = new SignedJWT(genuine.getHeader(), claims);
+    resigned.sign(new ECDSASigner((ECPrivateKey) org1.keyPair().getPrivate()));
+
+    assertInvalid(resigned.serialize(), malformed.says());
   }
 
   private static String resign(String jws, InstanceIdentity signer, String issuer) {

@@ -52,6 +52,9 @@ class CelRulesTest {
     CASES.put("!has(self.revoked) || !self.revoked || has(self.to)", Case.of(
         "{to: [org2], revoked: true}",
         "{from: " + FROM + ", revoked: true}"));
+    CASES.put("!has(self.to) || self.to.all(p, self.to.exists_one(q, q == p))", Case.of(
+        "{to: [org2, org3]}",
+        "{to: [org2, org3, org2]}"));
     CASES.put("has(self.to) == has(oldSelf.to)", Case.transition(
         "{to: [org2]}", "{to: [org2, org3]}",
         "{to: [org2]}", "{from: " + FROM + "}"));
@@ -93,6 +96,12 @@ class CelRulesTest {
     CASES.put("has(self.invite) != has(self.accept)", Case.of(
         "{invite: {}}",
         "{invite: {}, accept: {invitationSecretRef: {name: org1-invitation}}}"));
+    CASES.put("duration(self) >= duration('1s') && duration(self) <= duration('8760h')", Case.of(
+        "'168h'",
+        "'8761h'"));
+    CASES.put("self.metadata.name.size() <= 63", Case.of(
+        "{metadata: {name: org2}, spec: {invite: {}}}",
+        "{metadata: {name: " + "o".repeat(64) + "}, spec: {invite: {}}}"));
     CASES.put("has(self.invite) == has(oldSelf.invite)", Case.transition(
         "{invite: {}}", "{invite: {maxRedemptions: 2}}",
         "{accept: {invitationSecretRef: {name: org1-invitation}}}", "{invite: {}}"));

@@ -136,60 +136,11 @@ final class CrdSchema {
 
   /** A copy of a value with the schema's defaults filled in, as the API server does before validating. */
   static JsonNode withDefaults(JsonNode schema, JsonNode value) {
-    if (value == null || value.isNull()) {
-      return value;
-    }
-    if (value.isObject()) {
-      ObjectNode out = ((ObjectNode) value).deepCopy();
-      schema.path("properties").fields().forEachRemaining(p -> {
-        JsonNode present = out.get(p.getKey());
-        if (present == null && p.getValue().has("default")) {
-          out.set(p.getKey(), p.getValue().get("default").deepCopy());
-        } else if (present != null) {
-          out.set(p.getKey(), withDefaults(p.getValue(), present));
-        }
-      });
-      if (schema.path("additionalProperties").isObject()) {
-        value.fields().forEachRemaining(e -> {
-          if (!schema.path("properties").has(e.getKey())) {
-            out.set(e.getKey(), withDefaults(schema.get("additionalProperties"), e.getValue()));
-          }
-        });
-      }
-      return out;
-    }
-    if (value.isArray() && schema.has("items")) {
-      var out = JsonNodeFactory.instance.arrayNode();
-      value.forEach(item -> out.add(withDefaults(schema.get("items"), item)));
-      return out;
-    }
-    return value;
+    return io.consortium.operator.validation.SchemaDefaults.apply(schema, value);
   }
 
   /** A JSON value as CEL-Java takes it: maps, lists, Long, Double, String, Boolean. */
   static Object toCelValue(JsonNode node) {
-    if (node.isObject()) {
-      Map<String, Object> map = new LinkedHashMap<>();
-      node.fields().forEachRemaining(e -> map.put(e.getKey(), toCelValue(e.getValue())));
-      return map;
-    }
-    if (node.isArray()) {
-      List<Object> list = new ArrayList<>();
-      node.forEach(item -> list.add(toCelValue(item)));
-      return list;
-    }
-    if (node.isIntegralNumber()) {
-      return node.asLong();
-    }
-    if (node.isNumber()) {
-      return node.asDouble();
-    }
-    if (node.isBoolean()) {
-      return node.asBoolean();
-    }
-    if (node.isNull()) {
-      return dev.cel.common.values.NullValue.NULL_VALUE;
-    }
-    return node.asText();
+    return io.consortium.operator.validation.CelRules.toCelValue(node);
   }
 }

@@ -95,6 +95,12 @@ final class ProjectFiles {
     }
   }
 
+  /** The model class of a kind of ours, by its kind name. */
+  static Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kindClass(String kind) {
+    return Kinds.ALL.stream().filter(k -> io.fabric8.kubernetes.api.model.HasMetadata.getKind(k).equals(kind))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("no kind " + kind));
+  }
+
   static JsonNode yamlTree(String yaml) {
     try {
       return YAML.readTree(yaml);

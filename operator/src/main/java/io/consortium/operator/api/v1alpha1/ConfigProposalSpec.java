@@ -10,6 +10,7 @@ import io.consortium.operator.api.v1alpha1.spec.ProposalPolicy;
 import io.consortium.operator.api.v1alpha1.spec.ProposalSigner;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Size;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -23,9 +24,11 @@ public class ConfigProposalSpec extends ShareSpec {
 
   @Required
   @JsonPropertyDescription("One line that says what the change is.")
+  @Size(min = 1, max = 256)
   public String title;
 
   @JsonPropertyDescription("Why the change is proposed.")
+  @Size(max = 4096)
   public String description;
 
   @JsonPropertyDescription("Fabric: the channel config update to sign.")
@@ -50,6 +53,7 @@ public class ConfigProposalSpec extends ShareSpec {
   @JsonPropertyDescription("Incoming, Besu: the HTTP JSON-RPC URL of this organization's own validator (QBFT in its"
       + " --rpc-http-api). With it, Approve casts the vote there (qbft_proposeValidatorVote) and is held while the node"
       + " refuses; without it each organization votes by hand (consortium-operator besu vote propose).")
+  @Size(max = 2048)
   public String validatorRpcUrl;
 
   @Override

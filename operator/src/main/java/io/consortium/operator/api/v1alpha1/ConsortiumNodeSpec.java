@@ -7,6 +7,7 @@ import io.consortium.operator.api.v1alpha1.spec.NodeType;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Size;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -28,6 +29,8 @@ public class ConsortiumNodeSpec {
   public Boolean advertise;
 
   @JsonPropertyDescription("Fabric: the MSP ID of the node's organization.")
+  @Size(max = 128)
+  @Pattern("^[^\\s]+$")
   public String mspId;
 
   @Pattern("^enode://[0-9a-fA-F]{128}@[^\\s]+$")
@@ -39,9 +42,11 @@ public class ConsortiumNodeSpec {
   public String endpoint;
 
   @JsonPropertyDescription("PEM certificate of the TLS CA the node's TLS certificate chains to.")
+  @Size(max = 65536)
   public String tlsCACert;
 
   @JsonPropertyDescription("PEM certificate of the node's identity (Fabric signing certificate), if shared.")
+  @Size(max = 65536)
   public String identityCert;
 
   @JsonPropertyDescription("Remote nodes: the pairing and node they were synced from. Written by the operator.")

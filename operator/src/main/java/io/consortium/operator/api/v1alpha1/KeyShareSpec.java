@@ -8,6 +8,8 @@ import io.consortium.operator.api.v1alpha1.spec.KeyUsage;
 import io.consortium.operator.api.v1alpha1.spec.PublicKeyMaterial;
 import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.Pattern;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -30,6 +32,8 @@ public class KeyShareSpec extends ShareSpec {
   @JsonPropertyDescription("What the key is for in the consortium, so that the receiver knows where it belongs.")
   public KeyUsage usage;
 
+  @Size(max = 128)
+  @Pattern("^[^\\s]+$")
   @JsonPropertyDescription("The Fabric MSP ID the key belongs to, if any.")
   public String mspId;
 

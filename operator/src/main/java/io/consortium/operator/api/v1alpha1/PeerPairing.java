@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** The trust link to one other instance: invitation, redemption, link health. */
 @Group(Share.GROUP)
@@ -25,4 +26,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Last Seen", jsonPath = ".status.lastSeenAt", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Peer ID", jsonPath = ".status.peer.instanceId", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@ValidationRule(
+    value = "self.metadata.name.size() <= 63",
+    message = "a PeerPairing's name is at most 63 characters (a DNS label): it is a label value on what the pairing"
+        + " brings in, and the prefix of the names of what it receives")
 public class PeerPairing extends CustomResource<PeerPairingSpec, PeerPairingStatus> implements Namespaced {}

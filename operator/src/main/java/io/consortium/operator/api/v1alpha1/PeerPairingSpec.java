@@ -8,6 +8,7 @@ import io.consortium.operator.api.v1alpha1.spec.InvitationRequest;
 import io.consortium.operator.api.v1alpha1.spec.PairingState;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Size;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -34,6 +35,7 @@ public class PeerPairingSpec {
   @JsonPropertyDescription("Per share kind, Manual (default) or Auto acceptance of shares received over this pairing.")
   public AcceptPolicy acceptPolicy;
 
+  @Size(max = 1024)
   @JsonPropertyDescription("Free text for people: who the partner is, the contact, the ticket.")
   public String description;
 }

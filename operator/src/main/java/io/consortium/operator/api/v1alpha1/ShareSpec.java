@@ -8,6 +8,9 @@ import io.consortium.operator.api.v1alpha1.spec.ShareOrigin;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
+import io.fabric8.generator.annotation.Pattern;
+import io.consortium.operator.api.ResourceNames;
+import io.consortium.operator.api.Rfc3339;
 
 /**
  * What every share kind's spec has. One kind serves both directions: an outgoing share names its
@@ -27,6 +30,10 @@ import java.util.List;
     message = "only the origin revokes a share: spec.revoked is for outgoing shares (those with spec.to)",
     reason = "FieldValueForbidden")
 @ValidationRule(
+    value = "!has(self.to) || self.to.all(p, self.to.exists_one(q, q == p))",
+    message = "spec.to names each PeerPairing once",
+    reason = "FieldValueDuplicate")
+@ValidationRule(
     value = "has(self.to) == has(oldSelf.to)",
     message = "a share cannot change direction: create a new resource instead")
 @ValidationRule(
@@ -35,14 +42,16 @@ import java.util.List;
     message = "spec.from is written by the operator: only a new revision from the origin changes it")
 public abstract class ShareSpec {
 
-  @Size(min = 1)
-  @JsonPropertyDescription("Outgoing: names of local PeerPairings to send this share to.")
-  public List<String> to;
+  @Size(min = 1, max = 100)
+  @JsonPropertyDescription("Outgoing: names of local PeerPairings to send this share to (1 to 100, each once).")
+  public List<@Pattern(ResourceNames.LABEL_PATTERN) @Size(max = ResourceNames.LABEL_MAX) String> to;
 
   @JsonPropertyDescription("Incoming: where this share came from. Written by the operator.")
   public ShareOrigin from;
 
-  @JsonPropertyDescription("When the share expires on both sides (RFC 3339). Undecided recipients then go Expired.")
+  @Pattern(Rfc3339.PATTERN)
+  @JsonPropertyDescription("When the share expires on both sides (RFC 3339, for example 2026-12-31T23:59:59Z)."
+      + " Undecided recipients then go Expired. A new share must expire in the future.")
   public String expiresAt;
 
   // @JsonProperty is needed: without it the @JsonIgnore on isRevoked() hides the whole "revoked"
@@ -59,6 +68,12 @@ public abstract class ShareSpec {
   @JsonIgnore
   public boolean isOutgoing() {
     return from == null;
+  }
+
+  /** Whether this outgoing share names the pairing in spec.to (false while spec.to is missing: InvalidSpec). */
+  @JsonIgnore
+  public boolean sendsTo(String pairing) {
+    return to != null && to.contains(pairing);
   }
 
   @JsonIgnore

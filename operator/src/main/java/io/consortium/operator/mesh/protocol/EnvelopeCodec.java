@@ -14,7 +14,7 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.pki.Sha256;
-import io.consortium.operator.runtime.ByteSize;
+import io.consortium.operator.api.ByteSize;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;

@@ -1,7 +1,7 @@
 package io.consortium.operator.mesh.protocol;
 
 import io.consortium.operator.pki.Sha256;
-import io.consortium.operator.runtime.ByteSize;
+import io.consortium.operator.api.ByteSize;
 import java.io.IOException;
 import java.security.MessageDigest;
 

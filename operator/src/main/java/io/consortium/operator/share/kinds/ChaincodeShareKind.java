@@ -2,6 +2,7 @@ package io.consortium.operator.share.kinds;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.consortium.operator.api.ResourceNames;
 import io.consortium.operator.api.v1alpha1.ChaincodeShare;
 import io.consortium.operator.api.v1alpha1.ChaincodeShareSpec;
 import io.consortium.operator.api.v1alpha1.ChaincodeShareStatus;
@@ -60,7 +61,7 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
 
   /** The host every org's CCaaS Service has, so that the package's connection.json is the same everywhere. */
   public static String ccaasHost(ChaincodeDefinition definition) {
-    return definition.name.toLowerCase(Locale.ROOT).replace('_', '-');
+    return ResourceNames.serviceName(definition.name.toLowerCase(Locale.ROOT).replace('_', '-'));
   }
 
   @Override
@@ -165,7 +166,7 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
   public void stored(ChaincodeShare share, JsonNode payload) {
     Payload p = Payloads.readValid(payload, Payload.class);
     if (p.pkg() != null) {
-      context.writeOwnedConfigMap(share, share.getMetadata().getName() + "-received", labels(share), Map.of(),
+      context.writeOwnedConfigMap(share, ResourceNames.derived(share.getMetadata().getName(), "-received"), labels(share), Map.of(),
           Map.of("chaincode.tar.gz", Base64.getDecoder().decode(p.pkg().bytes())));
     }
   }
@@ -173,7 +174,7 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
   @Override
   public void accepted(ChaincodeShare share) {
     ChaincodeShareSpec spec = share.getSpec();
-    String name = share.getMetadata().getName() + "-chaincode";
+    String name = ResourceNames.derived(share.getMetadata().getName(), "-chaincode");
     Map<String, String> data = new LinkedHashMap<>();
     data.put("definition.json", ProtocolJson.MAPPER.valueToTree(spec.definition).toPrettyString() + "\n");
     String packageId = share.getStatus().packageId;
@@ -181,7 +182,7 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
     if (packageId != null) {
       data.put("package-id", packageId);
       try {
-        binary.put("chaincode.tar.gz", context.configMapBytes(share.getMetadata().getName() + "-received",
+        binary.put("chaincode.tar.gz", context.configMapBytes(ResourceNames.derived(share.getMetadata().getName(), "-received"),
             "chaincode.tar.gz", "the received package"));
       } catch (InvalidShareSource e) {
         // Kept beside the share on arrival; if someone removed it, the next revision brings it back.

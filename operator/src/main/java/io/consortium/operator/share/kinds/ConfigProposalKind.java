@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.consortium.operator.api.ResourceNames;
 import io.consortium.operator.api.v1alpha1.ConfigProposal;
 import io.consortium.operator.api.v1alpha1.ConfigProposalSpec;
 import io.consortium.operator.api.v1alpha1.ConfigProposalStatus;
@@ -403,7 +404,7 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
     ConfigUpdateEnvelope signed = ConfigUpdateEnvelope.newBuilder().setConfigUpdate(update)
         .addAllSignatures(tally.signatures()).build();
     String signedSha256 = Sha256.hex(signed.toByteArray());
-    String name = outgoing.getMetadata().getName() + "-signed-update";
+    String name = ResourceNames.derived(outgoing.getMetadata().getName(), "-signed-update");
     ConfigMap existing = context.client().configMaps().inNamespace(context.namespace()).withName(name).get();
     if (existing == null || existing.getData() == null || !signedSha256.equals(existing.getData().get(UPDATE_ENVELOPE_SHA256))) {
       MspSigner submitter = null;

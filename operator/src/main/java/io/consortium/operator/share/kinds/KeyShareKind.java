@@ -2,6 +2,7 @@ package io.consortium.operator.share.kinds;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.consortium.operator.api.ResourceNames;
 import io.consortium.operator.api.v1alpha1.KeyShare;
 import io.consortium.operator.api.v1alpha1.KeyShareSpec;
 import io.consortium.operator.api.v1alpha1.KeyShareStatus;
@@ -155,7 +156,7 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
       context.events().record(share, EventRecorder.Type.Warning, e.reason(), "nothing written: " + e.getMessage());
       return;
     }
-    String configMap = share.getMetadata().getName() + "-public-key";
+    String configMap = ResourceNames.derived(share.getMetadata().getName(), "-public-key");
     Map<String, String> data = new LinkedHashMap<>();
     PublicKeyMaterial material = derived.material();
     if (material.certificate != null) {
@@ -201,7 +202,7 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
     context.client().secrets().inNamespace(context.namespace()).resource(new SecretBuilder()
         .withNewMetadata().withName(secretName).withNamespace(context.namespace())
         .addToLabels(ShareContext.MANAGED_BY, "consortium-operator")
-        .addToLabels("consortium.io/keyshare", share.getMetadata().getName()).endMetadata()
+        .addToLabels("consortium.io/keyshare", ResourceNames.labelValue(share.getMetadata().getName())).endMetadata()
         .withType("kubernetes.io/tls")
         .withData(Map.of("tls.key", base64(generated.privateKeyPem()), "tls.crt", base64(generated.material().certificate)))
         .build()).create();
@@ -212,7 +213,8 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
 
   private static String generatedSecretName(KeyShare share) {
     KeyGeneration generate = share.getSpec().generate;
-    return generate != null && generate.secretName != null ? generate.secretName : share.getMetadata().getName() + "-key";
+    return generate != null && generate.secretName != null ? generate.secretName
+        : ResourceNames.derived(share.getMetadata().getName(), "-key");
   }
 
   private static String base64(String text) {

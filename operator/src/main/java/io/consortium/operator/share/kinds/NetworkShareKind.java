@@ -2,6 +2,7 @@ package io.consortium.operator.share.kinds;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.consortium.operator.api.ResourceNames;
 import io.consortium.operator.api.v1alpha1.ConsortiumNode;
 import io.consortium.operator.api.v1alpha1.NetworkShare;
 import io.consortium.operator.api.v1alpha1.NetworkShareSpec;
@@ -312,7 +313,7 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
           new String(genesis, StandardCharsets.UTF_8)));
       data.put("static-nodes.json", staticNodes(spec.besu.bootnodes));
     }
-    String name = share.getMetadata().getName() + "-network";
+    String name = ResourceNames.derived(share.getMetadata().getName(), "-network");
     context.writeOwnedConfigMap(share, name, labels(share), data, binary);
     Optional<String> note = unrendered;
     context.writer().update(NetworkShare.class, share.getMetadata().getName(), NetworkShareStatus::new, fresh -> {
@@ -386,7 +387,7 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
   }
 
   private static String receivedName(NetworkShare share) {
-    return share.getMetadata().getName() + "-received";
+    return ResourceNames.derived(share.getMetadata().getName(), "-received");
   }
 
   private static Map<String, String> labels(NetworkShare share) {

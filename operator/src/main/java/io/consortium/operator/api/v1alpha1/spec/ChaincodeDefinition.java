@@ -5,18 +5,21 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** The chaincode definition every org approves: any difference makes the commit fail. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ChaincodeDefinition {
 
   @Required
+  @Size(max = 128)
   @Pattern("^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$")
   @JsonPropertyDescription("Chaincode name.")
   public String name;
 
   @Required
   @JsonPropertyDescription("Chaincode version.")
+  @Size(min = 1, max = 128)
   public String version;
 
   @Required

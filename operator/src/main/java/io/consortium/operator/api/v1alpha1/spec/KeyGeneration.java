@@ -3,6 +3,9 @@ package io.consortium.operator.api.v1alpha1.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.Pattern;
+import io.consortium.operator.api.ResourceNames;
 
 /** A key pair for the operator to make locally. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,8 +24,11 @@ public class KeyGeneration {
   public Curve curve;
 
   @JsonPropertyDescription("Subject common name of the self-signed certificate. Default: the KeyShare's name.")
+  @Size(min = 1, max = 64)
   public String commonName;
 
   @JsonPropertyDescription("Secret to keep the private key in. Default: <keyshare>-key.")
+  @Size(max = ResourceNames.SUBDOMAIN_MAX)
+  @Pattern(ResourceNames.SUBDOMAIN_PATTERN)
   public String secretName;
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Max;
 
 /** How many approvals a proposal needs. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,5 +28,6 @@ public class ProposalPolicy {
 
   @Min(1)
   @JsonPropertyDescription("With NOutOf: how many approvals are needed.")
+  @Max(1000)
   public Integer n;
 }

@@ -1,4 +1,4 @@
-package io.consortium.operator.runtime;
+package io.consortium.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.consortium.operator.runtime;
+package io.consortium.operator.api;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

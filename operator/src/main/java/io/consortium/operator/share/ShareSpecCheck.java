@@ -1,0 +1,76 @@
+package io.consortium.operator.share;
+
+import io.consortium.operator.api.Rfc3339;
+import io.consortium.operator.api.v1alpha1.Share;
+import io.consortium.operator.api.v1alpha1.ShareSpec;
+import io.consortium.operator.api.v1alpha1.ShareStatus;
+import io.consortium.operator.api.v1alpha1.spec.ConditionStatus;
+import io.consortium.operator.api.v1alpha1.spec.Direction;
+import io.consortium.operator.status.Conditions;
+import io.consortium.operator.status.EventRecorder;
+import io.consortium.operator.status.InvalidSpec;
+import io.consortium.operator.validation.SpecValidation;
+import io.consortium.operator.validation.Violation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What a person or GitOps wrote on a share (an outgoing share, or the decision on an incoming one),
+ * checked before anything is done with it: the CRD's schema and rules, and what only the operator can
+ * judge (an expiresAt already past on a share never offered: it could never be delivered, so it is
+ * refused rather than sent as already expired).
+ */
+final class ShareSpecCheck<R extends Share<S, T>, S extends ShareSpec, T extends ShareStatus> {
+
+  private final ShareKind<R, S, T> kind;
+  private final ShareContext context;
+
+  ShareSpecCheck(ShareKind<R, S, T> kind, ShareContext context) {
+    this.kind = kind;
+    this.context = context;
+  }
+
+  List<Violation> violations(R share) {
+    List<Violation> violations = new ArrayList<>(SpecValidation.check(share));
+    S spec = share.getSpec();
+    boolean neverOffered = share.getStatus() == null || share.getStatus().revision == null;
+    if (violations.isEmpty() && spec.isOutgoing() && spec.expiresAt != null && neverOffered) {
+      Instant expiresAt = Rfc3339.parse(spec.expiresAt);
+      if (!context.clock().instant().isBefore(expiresAt)) {
+        violations.add(new Violation("spec.expiresAt", "Invalid value: \"" + spec.expiresAt + "\": already passed;"
+            + " a new share must expire in the future (RFC 3339, for example " + Rfc3339.format(
+                context.clock().instant().plusSeconds(7 * 24 * 3600)) + ")"));
+      }
+    }
+    return violations;
+  }
+
+  /** True when the share is invalid: it is shown as InvalidSpec (written once) and goes no further. */
+  boolean refuse(R share) {
+    List<Violation> violations = violations(share);
+    if (violations.isEmpty()) {
+      return false;
+    }
+    String message = SpecValidation.message(violations);
+    Long generation = share.getMetadata().getGeneration();
+    T current = share.getStatus();
+    if (current != null && InvalidSpec.shown(current.conditions, current.observedGeneration, message, generation)) {
+      return true;
+    }
+    AtomicBoolean changed = new AtomicBoolean();
+    var written = context.writer().update(kind.type(), share.getMetadata().getName(), kind::newStatus, fresh -> {
+      T st = fresh.getStatus();
+      st.direction = fresh.getSpec().isOutgoing() ? Direction.Outgoing : Direction.Incoming;
+      st.observedGeneration = generation;
+      st.summary = InvalidSpec.REASON;
+      changed.set(Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, InvalidSpec.REASON, message,
+          generation, context.clock()));
+    });
+    if (changed.get() && written.isPresent()) {
+      context.events().record(written.get(), EventRecorder.Type.Warning, InvalidSpec.REASON, message);
+    }
+    return true;
+  }
+}
