@@ -1,6 +1,7 @@
 package io.consortium.operator.mesh;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * How many log lines one source (a link, the listener's refusals) may write: a burst, then one per
@@ -16,22 +17,29 @@ public final class LogBudget {
 
   private final int burst;
   private final long refillNanos;
+  private final LongSupplier nanoTime;
   private double tokens;
-  private long refilledAt = System.nanoTime();
+  private long refilledAt;
   private long withheld;
 
   public LogBudget(int burst, Duration refill) {
+    this(burst, refill, System::nanoTime);
+  }
+
+  LogBudget(int burst, Duration refill, LongSupplier nanoTime) {
     if (burst < 1 || refill.isNegative() || refill.isZero()) {
       throw new IllegalArgumentException("a log budget needs a burst of 1 or more and a positive refill interval");
     }
     this.burst = burst;
     this.refillNanos = refill.toNanos();
     this.tokens = burst;
+    this.nanoTime = nanoTime;
+    this.refilledAt = nanoTime.getAsLong();
   }
 
   /** True when a line may be written now; false when it is over the budget (and is counted as withheld). */
   public synchronized boolean allow() {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     tokens = Math.min(burst, tokens + (double) (now - refilledAt) / refillNanos);
     refilledAt = now;
     if (tokens >= 1) {

@@ -32,8 +32,10 @@ public final class Org implements AutoCloseable {
     this.cluster = cluster;
     this.kubeconfig = kubeconfig;
     this.client = cluster.newClient(name);
+    // Each org spools its transfers in the test's directory, so that a test sees exactly its own files.
     this.settings = OperatorSettings.builder().namespace(name).instanceName(name).meshBindAddress("127.0.0.1")
-        .meshPort(0).healthPort(0).kubeconfig(kubeconfig);
+        .meshPort(0).healthPort(0).kubeconfig(kubeconfig)
+        .transferDir(kubeconfig.resolveSibling(name + "-transfers"));
   }
 
   /** A new cluster for {@code name} (its namespace is the org's name) with the CRDs installed; no operator yet. */
@@ -117,6 +119,38 @@ public final class Org implements AutoCloseable {
 
   public Path kubeconfig() {
     return kubeconfig;
+  }
+
+  /** The directory the operator spools large payloads in (--transfer-dir). */
+  public Path transferDir() {
+    return settings.build().transferDir();
+  }
+
+  /** A figure from the operator's /metrics: the sum over every series of {@code name} matching {@code labels}. */
+  public double metric(String name, String labels) {
+    try {
+      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + operator.healthPort()
+              + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      double sum = 0;
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.Ee+-]+)$")
+          .matcher(response.body());
+      while (m.find()) {
+        if (labels == null || (m.group(1) != null && m.group(1).contains(labels))) {
+          sum += Double.parseDouble(m.group(2));
+        }
+      }
+      return sum;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public double metric(String name) {
+    return metric(name, null);
   }
 
   public String output() {
