@@ -74,6 +74,10 @@ final class ListenerGuard {
     }
   }
 
+  ListenerLimits limits() {
+    return limits;
+  }
+
   /** The first handler of a listener's pipeline: admits a connection within the caps and starts its header timer. */
   ChannelHandler admission() {
     return new Admission();
@@ -191,13 +195,8 @@ final class ListenerGuard {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       Channel channel = ctx.channel();
       InetAddress address = addressOf(channel);
-      if (pending.incrementAndGet() > limits.maxPending()) {
-        pending.decrementAndGet();
-        refuse(channel, TOO_MANY_PENDING, limits.maxPending() + " connections without a session are open already"
-            + " (--mesh-max-pending)");
-        return;
-      }
-      boolean[] admitted = {false};
+      // Per address first: when both caps are reached, the one address flooding is the better reason.
+      boolean[] admitted = {address == null};
       if (address != null) {
         perAddress.compute(address, (a, n) -> {
           int now = n == null ? 0 : n;
@@ -207,13 +206,19 @@ final class ListenerGuard {
           admitted[0] = true;
           return now + 1;
         });
-      } else {
-        admitted[0] = true;
       }
       if (!admitted[0]) {
-        pending.decrementAndGet();
         refuse(channel, TOO_MANY_FROM_ADDRESS, limits.maxPendingPerAddress() + " connections without a session are"
             + " open from this address already (--mesh-max-pending-per-address)");
+        return;
+      }
+      if (pending.incrementAndGet() > limits.maxPending()) {
+        pending.decrementAndGet();
+        if (address != null) {
+          perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+        }
+        refuse(channel, TOO_MANY_PENDING, limits.maxPending() + " connections without a session are open already"
+            + " (--mesh-max-pending)");
         return;
       }
       Pending p = new Pending(address);

@@ -78,6 +78,11 @@ public final class MeshTransport implements AutoCloseable {
     this.guard = new ListenerGuard(limits, metrics);
   }
 
+  /** What the listener allows connections that have not opened a session. */
+  public ListenerLimits listenerLimits() {
+    return guard.limits();
+  }
+
   /** Binds the listener now, so that an occupied port is reported at start, not later. */
   public int listen(String address, int port, LinkHandler handler) {
     serverContext();

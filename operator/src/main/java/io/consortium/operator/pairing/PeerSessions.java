@@ -212,6 +212,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     volatile Flow flow;
     /** Chunked payloads being received, and those complete but not yet claimed by their offer. */
     final LinkTransfers transfers = new LinkTransfers(spool, transferLimits);
+    /** The refusals already shown on the pairing in this session: a flood of one kind is one status write. */
+    final java.util.Set<ProtocolError> refusalsShown = ConcurrentHashMap.newKeySet();
     /** The last node set sent, so that an unchanged set is not sent again. */
     volatile List<NodeMetadata> nodesSent;
     /** The pairing whose revocation this link carried: told once the peer closes it acknowledging. */
@@ -558,13 +560,16 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     }
     byLink.put(link, new Session(link));
     if (!link.dialled()) {
-      // The dialler must speak first; one that does not is closed.
+      // The listener closes a dialler that does not speak first (--mesh-hello-timeout); this closes one whose
+      // first frame, a minute later still, neither opened a session nor was refused, whatever held it up.
+      long deadline = transport.listenerLimits().helloTimeout().plusMinutes(1).toMillis();
       scheduler.schedule(() -> {
         Session session = byLink.get(link);
-        if (session != null && session.pairing == null && link.isOpen()) {
-          link.close("HandshakeTimeout: no HELLO or REDEEM");
+        if (session != null && !session.established && session.revocationSent == null && link.isOpen()) {
+          link.refuseBeforeSession("HelloTimeout", "no session opened within "
+              + Duration.ofMillis(deadline).toSeconds() + " s of the WebSocket upgrade");
         }
-      }, 10, TimeUnit.SECONDS);
+      }, deadline, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -672,7 +677,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   }
 
   private void refuse(Session session, ProtocolException e) {
-    if (session.pairing != null) {
+    if (session.pairing != null && session.refusalsShown.add(e.error())) {
       // Shown on the pairing: a peer sending frames we refuse is something a person should see.
       String message = "refused a frame from the peer: " + PeerText.safe(e.getMessage());
       directory.update(session.pairing, s -> Conditions.set(s.conditions, "FramesAccepted", ConditionStatus.False,
