@@ -90,6 +90,10 @@ final class ListenerGuard {
 
   /** Handshakes the listener refused (no certificate, an expired one, not TLS 1.3): counted and logged. */
   void handshakeFailed(Channel channel, Throwable cause) {
+    Pending p = channel.attr(PENDING).get();
+    if (p != null && !p.refused.compareAndSet(false, true)) {
+      return;
+    }
     refuse(channel, HANDSHAKE_FAILED, cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
   }
 
@@ -118,7 +122,7 @@ final class ListenerGuard {
     if (p == null) {
       return false;
     }
-    p.guard().refuse(channel, reason, message);
+    p.refuse(reason, message);
     return true;
   }
 
@@ -156,18 +160,26 @@ final class ListenerGuard {
     return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
   }
 
-  /** One connection without a session: its place in the caps and its timer. Touched on its event loop only. */
+  /**
+   * One connection without a session: its place in the caps and its timer (touched on its event loop
+   * only), and whether it was refused (once: later frames of a refused connection are not counted again).
+   */
   private final class Pending {
     final InetAddress address;
+    final Channel channel;
+    final java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
     ScheduledFuture<?> timer;
     boolean released;
 
-    Pending(InetAddress address) {
+    Pending(InetAddress address, Channel channel) {
       this.address = address;
+      this.channel = channel;
     }
 
-    ListenerGuard guard() {
-      return ListenerGuard.this;
+    void refuse(String reason, String message) {
+      if (refused.compareAndSet(false, true)) {
+        ListenerGuard.this.refuse(channel, reason, message);
+      }
     }
 
     void cancelTimer() {
@@ -221,9 +233,9 @@ final class ListenerGuard {
             + " (--mesh-max-pending)");
         return;
       }
-      Pending p = new Pending(address);
+      Pending p = new Pending(address, channel);
       channel.attr(PENDING).set(p);
-      p.timer = ctx.executor().schedule(() -> refuse(channel, HEADER_TIMEOUT, "no complete TLS handshake and WebSocket"
+      p.timer = ctx.executor().schedule(() -> p.refuse(HEADER_TIMEOUT, "no complete TLS handshake and WebSocket"
           + " upgrade request within " + format(limits.headerTimeout()) + " (--mesh-header-timeout)"),
           limits.headerTimeout().toMillis(), TimeUnit.MILLISECONDS);
       super.channelActive(ctx);
@@ -271,7 +283,7 @@ final class ListenerGuard {
           return;
         }
         if (p != null) {
-          p.timer = ctx.executor().schedule(() -> refuse(channel, HELLO_TIMEOUT, "no HELLO or REDEEM within "
+          p.timer = ctx.executor().schedule(() -> p.refuse(HELLO_TIMEOUT, "no HELLO or REDEEM within "
               + format(limits.helloTimeout()) + " of the WebSocket upgrade (--mesh-hello-timeout)"),
               limits.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -287,6 +299,10 @@ final class ListenerGuard {
     }
 
     private void answer(ChannelHandlerContext ctx, HttpResponseStatus status, String reason, String why) {
+      Pending p = ctx.channel().attr(PENDING).get();
+      if (p != null && !p.refused.compareAndSet(false, true)) {
+        return;
+      }
       counter(reason).increment();
       log(ctx.channel().remoteAddress(), reason, why);
       String body = status + "\nThis is the peer link of a consortium-operator: it speaks WebSocket over mutual TLS"
