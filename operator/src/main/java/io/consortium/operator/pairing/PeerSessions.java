@@ -212,8 +212,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     volatile Flow flow;
     /** Chunked payloads being received, and those complete but not yet claimed by their offer. */
     final LinkTransfers transfers = new LinkTransfers(spool, transferLimits);
-    /** The refusals already shown on the pairing in this session: a flood of one kind is one status write. */
-    final java.util.Set<ProtocolError> refusalsShown = ConcurrentHashMap.newKeySet();
+    /** Refusals shown on the pairing: each at first, then within a budget, so that a flood is not a write per frame. */
+    final LogBudget refusalsShown = LogBudget.perLink();
     /** The last node set sent, so that an unchanged set is not sent again. */
     volatile List<NodeMetadata> nodesSent;
     /** The pairing whose revocation this link carried: told once the peer closes it acknowledging. */
@@ -677,7 +677,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   }
 
   private void refuse(Session session, ProtocolException e) {
-    if (session.pairing != null && session.refusalsShown.add(e.error())) {
+    if (session.pairing != null && session.refusalsShown.allow()) {
       // Shown on the pairing: a peer sending frames we refuse is something a person should see.
       String message = "refused a frame from the peer: " + PeerText.safe(e.getMessage());
       directory.update(session.pairing, s -> Conditions.set(s.conditions, "FramesAccepted", ConditionStatus.False,
