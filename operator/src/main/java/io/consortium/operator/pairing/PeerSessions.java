@@ -619,7 +619,11 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       framesRefused.increment();
       refuse(session, e);
     } catch (RuntimeException e) {
-      LOG.warn("Handling a {} from {} failed: {}", envelope.type(), link, PeerText.safe(e.getMessage()), e);
+      if (session.logBudget().allow()) {
+        LOG.warn("Handling a {} from {} failed: {}", envelope.type(), link, PeerText.safe(e.getMessage()), e);
+      } else {
+        peerLinesWithheld.increment();
+      }
       if (unauthenticated(session)) {
         session.link.close("could not open the session: " + e.getClass().getSimpleName());
       }
