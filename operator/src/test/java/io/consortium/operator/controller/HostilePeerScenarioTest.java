@@ -178,7 +178,7 @@ class HostilePeerScenarioTest {
     Org.await("32 refused from 127.0.0.2 and 127.0.0.3", Pairings.WAIT,
         () -> org1.metric(REFUSED, "reason=\"TooManyPendingFromAddress\"") == 32);
     keep(RawTlsClient.tcp("127.0.0.4", port)).readUntilClosed(Pairings.WAIT);
-    assertThat(org1.metric(REFUSED, "reason=\"TooManyPending\"")).as("no room left at all").isEqualTo(1);
+    assertThat(org1.metric(REFUSED, "reason=\"TooManyPending\"")).as("no room left at all").isGreaterThanOrEqualTo(1);
 
     // The link up before the flood does not count against it: Org2 still receives what Org1 shares.
     shareCertificate(org1, "during-flood");
