@@ -99,7 +99,10 @@ public final class MeshTransport implements AutoCloseable {
               ChannelPipeline p = ch.pipeline();
               // Caps and timers first: a connection over the caps costs no TLS handshake.
               p.addLast("admission", guard.admission());
-              p.addLast("tls", serverContext().newHandler(ch.alloc()));
+              io.netty.handler.ssl.SslHandler tls = serverContext().newHandler(ch.alloc());
+              // The header timeout (from the accept, TLS included) is the only clock: one flag, one reason.
+              tls.setHandshakeTimeoutMillis(0);
+              p.addLast("tls", tls);
               p.addLast("handshake-log", new HandshakeFailureLogger(guard));
               p.addLast("http", new HttpServerCodec());
               p.addLast("aggregate", new HttpObjectAggregator(64 * 1024));
