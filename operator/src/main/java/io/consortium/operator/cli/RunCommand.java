@@ -82,6 +82,46 @@ public final class RunCommand implements Callable<Integer> {
           + " (env CONSORTIUM_KEY_ROLLOVER_GRACE). Default: ${DEFAULT-VALUE}.")
   Duration keyRolloverGrace;
 
+  @Option(names = "--mesh-header-timeout", defaultValue = "${env:CONSORTIUM_MESH_HEADER_TIMEOUT:-10s}",
+      converter = DurationConverter.class,
+      description = "A connection to the peer link must complete its TLS handshake and WebSocket upgrade request within"
+          + " this, or it is closed (env CONSORTIUM_MESH_HEADER_TIMEOUT). Default: ${DEFAULT-VALUE}.")
+  Duration meshHeaderTimeout;
+
+  @Option(names = "--mesh-hello-timeout", defaultValue = "${env:CONSORTIUM_MESH_HELLO_TIMEOUT:-10s}",
+      converter = DurationConverter.class,
+      description = "After the WebSocket upgrade, the dialler's HELLO or REDEEM must arrive within this, or the"
+          + " connection is closed (env CONSORTIUM_MESH_HELLO_TIMEOUT). Default: ${DEFAULT-VALUE}.")
+  Duration meshHelloTimeout;
+
+  @Option(names = "--mesh-max-pending", defaultValue = "${env:CONSORTIUM_MESH_MAX_PENDING:-256}",
+      description = "Connections to the peer link without a session yet, at most, at once; more are refused"
+          + " (env CONSORTIUM_MESH_MAX_PENDING). Default: ${DEFAULT-VALUE}.")
+  int meshMaxPending;
+
+  @Option(names = "--mesh-max-pending-per-address",
+      defaultValue = "${env:CONSORTIUM_MESH_MAX_PENDING_PER_ADDRESS:-16}",
+      description = "Of those, at most this many from one remote address (env CONSORTIUM_MESH_MAX_PENDING_PER_ADDRESS)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int meshMaxPendingPerAddress;
+
+  @Option(names = "--max-transfers-per-link", defaultValue = "${env:CONSORTIUM_MAX_TRANSFERS_PER_LINK:-4}",
+      description = "Chunked transfers a peer may have under way at once on its link; one more closes the link"
+          + " (env CONSORTIUM_MAX_TRANSFERS_PER_LINK). Default: ${DEFAULT-VALUE}.")
+  int maxTransfersPerLink;
+
+  @Option(names = "--max-spooled-per-link", defaultValue = "${env:CONSORTIUM_MAX_SPOOLED_PER_LINK:-128Mi}",
+      converter = ByteSizeConverter.class,
+      description = "Bytes a peer's transfers under way may announce together on its link; at least --max-share-size"
+          + " (env CONSORTIUM_MAX_SPOOLED_PER_LINK). Default: ${DEFAULT-VALUE}.")
+  long maxSpooledPerLink;
+
+  @Option(names = "--transfer-dir", defaultValue = "${env:CONSORTIUM_TRANSFER_DIR}",
+      description = "Directory, of this operator's own, where large payloads are spooled on their way; what a killed"
+          + " operator left there is removed at start (env CONSORTIUM_TRANSFER_DIR)."
+          + " Default: <java.io.tmpdir>/consortium-transfers/<namespace>.")
+  Path transferDir;
+
   @Option(names = "--health-port", defaultValue = "${env:CONSORTIUM_HEALTH_PORT:-8080}",
       description = "Port of /healthz, /readyz and /metrics (env CONSORTIUM_HEALTH_PORT); 0 picks a free one."
           + " Default: ${DEFAULT-VALUE}.")
@@ -128,6 +168,9 @@ public final class RunCommand implements Callable<Integer> {
         .kubeconfig(kubeconfig).embedded(embedded).embeddedPort(embeddedPort).kubeconfigOut(kubeconfigOut)
         .stuckAfter(stuckAfter).revokeTimeout(revokeTimeout).certValidity(certValidity)
         .certRenewBefore(certRenewBefore).keyRolloverGrace(keyRolloverGrace)
+        .meshHeaderTimeout(meshHeaderTimeout).meshHelloTimeout(meshHelloTimeout).meshMaxPending(meshMaxPending)
+        .meshMaxPendingPerAddress(meshMaxPendingPerAddress).maxTransfersPerLink(maxTransfersPerLink)
+        .maxSpooledPerLink(maxSpooledPerLink).transferDir(transferDir)
         .build();
     settings.validate();
     OperatorRuntime runtime = OperatorRuntime.start(settings, System.out);

@@ -1,5 +1,6 @@
 package io.consortium.operator.mesh;
 
+import io.consortium.operator.mesh.protocol.PeerText;
 import io.consortium.operator.identity.InstanceIdentity;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,6 +32,8 @@ final class LinkFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   private NettyLinkConnection connection;
   private ScheduledFuture<?> pinger;
   private int unansweredPings;
+  /** On the listener's side: whether the dialler sent its first frame (it stops the listener's wait for one). */
+  private boolean heardFirstFrame;
 
   LinkFrameHandler(LinkHandler handler, LinkTiming timing, boolean dialled) {
     this.handler = handler;
@@ -76,6 +79,10 @@ final class LinkFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     if (connection == null) {
       return;
     }
+    if (!dialled && !heardFirstFrame && (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)) {
+      heardFirstFrame = true;
+      ListenerGuard.firstFrame(ctx.channel());
+    }
     if (frame instanceof TextWebSocketFrame text) {
       String content = text.text();
       if (!FrameTap.INSTALLED.isEmpty()) {
@@ -89,7 +96,7 @@ final class LinkFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       }
       handler.onBinary(connection, content);
     } else if (frame instanceof CloseWebSocketFrame close) {
-      connection.noteCloseReason("closed by the peer: " + close.reasonText());
+      connection.noteCloseReason("closed by the peer: " + PeerText.safe(close.reasonText()));
       ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), null)).addListener(f -> ctx.close());
     } else if (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame) {
       // handled by netty (pings are answered) and by the reset above
@@ -113,9 +120,10 @@ final class LinkFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     if (connection != null) {
       Throwable root = cause.getCause() != null ? cause.getCause() : cause;
       if (root instanceof CorruptedFrameException || root.getClass().getSimpleName().contains("TooLongFrame")) {
-        connection.noteCloseReason("FrameRejected: " + root.getMessage());
+        connection.noteCloseReason("FrameRejected: " + PeerText.safe(root.getMessage()));
       } else {
-        connection.noteCloseReason(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+        connection.noteCloseReason(root.getMessage() == null ? root.getClass().getSimpleName()
+            : PeerText.safe(root.getMessage()));
       }
     }
     ctx.close();

@@ -1,6 +1,8 @@
 package io.consortium.operator.mesh;
 
 import io.consortium.operator.identity.InstanceIdentity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -54,6 +56,7 @@ public final class MeshTransport implements AutoCloseable {
   private volatile ServerTls serverTls;
   private final int frameLimit;
   private final LinkTiming timing;
+  private final ListenerGuard guard;
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private Channel listener;
@@ -62,10 +65,22 @@ public final class MeshTransport implements AutoCloseable {
     this(() -> identity, frameLimit, timing);
   }
 
+  /** With the listener's default limits, its refusals counted in a registry of its own. */
   public MeshTransport(Supplier<InstanceIdentity> identity, long frameLimit, LinkTiming timing) {
+    this(identity, frameLimit, timing, ListenerLimits.DEFAULT, new SimpleMeterRegistry());
+  }
+
+  public MeshTransport(Supplier<InstanceIdentity> identity, long frameLimit, LinkTiming timing, ListenerLimits limits,
+      MeterRegistry metrics) {
     this.identity = identity;
     this.frameLimit = (int) Math.min(Integer.MAX_VALUE, frameLimit);
     this.timing = timing;
+    this.guard = new ListenerGuard(limits, metrics);
+  }
+
+  /** What the listener allows connections that have not opened a session. */
+  public ListenerLimits listenerLimits() {
+    return guard.limits();
   }
 
   /** Binds the listener now, so that an occupied port is reported at start, not later. */
@@ -82,10 +97,16 @@ public final class MeshTransport implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
               ChannelPipeline p = ch.pipeline();
-              p.addLast("tls", serverContext().newHandler(ch.alloc()));
-              p.addLast("handshake-log", new HandshakeFailureLogger());
+              // Caps and timers first: a connection over the caps costs no TLS handshake.
+              p.addLast("admission", guard.admission());
+              io.netty.handler.ssl.SslHandler tls = serverContext().newHandler(ch.alloc());
+              // The header timeout (from the accept, TLS included) is the only clock: one flag, one reason.
+              tls.setHandshakeTimeoutMillis(0);
+              p.addLast("tls", tls);
+              p.addLast("handshake-log", new HandshakeFailureLogger(guard));
               p.addLast("http", new HttpServerCodec());
               p.addLast("aggregate", new HttpObjectAggregator(64 * 1024));
+              p.addLast("http-gate", guard.httpGate());
               p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                   .websocketPath(LINK_PATH)
                   .maxFramePayloadLength(frameLimit)
@@ -217,12 +238,18 @@ public final class MeshTransport implements AutoCloseable {
     workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  /** Logs handshakes the listener refused (no certificate, expired certificate, not TLS 1.3). */
+  /** Counts and logs handshakes the listener refused (no certificate, expired certificate, not TLS 1.3). */
   private static final class HandshakeFailureLogger extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private final ListenerGuard guard;
+
+    HandshakeFailureLogger(ListenerGuard guard) {
+      this.guard = guard;
+    }
+
     @Override
     public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object event) throws Exception {
       if (event instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
-        LOG.info("Refused a peer link from {}: {}", ctx.channel().remoteAddress(), completion.cause().getMessage());
+        guard.handshakeFailed(ctx.channel(), completion.cause());
         ctx.close();
         return;
       }

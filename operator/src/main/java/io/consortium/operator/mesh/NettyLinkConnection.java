@@ -19,6 +19,7 @@ final class NettyLinkConnection implements LinkConnection {
   private final String peerInstanceId;
   private final boolean dialled;
   private volatile String closeReason;
+  private final LogBudget logBudget = LogBudget.perLink();
 
   NettyLinkConnection(Channel channel, X509Certificate peerCertificate, String peerInstanceId, boolean dialled) {
     this.channel = channel;
@@ -69,11 +70,40 @@ final class NettyLinkConnection implements LinkConnection {
       closeReason = reason;
     }
     if (channel.isActive()) {
-      // A close reason must fit a control frame (123 bytes).
-      String shortReason = reason.length() > 120 ? reason.substring(0, 120) : reason;
-      channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), shortReason))
+      channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE.code(), fitControlFrame(reason)))
           .addListener(f -> channel.close());
     }
+  }
+
+  /** A close reason must fit a control frame: 123 bytes of UTF-8 at most. */
+  static String fitControlFrame(String reason) {
+    byte[] utf8 = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (utf8.length <= 120) {
+      return reason;
+    }
+    int end = 120;
+    while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+      end--; // not in the middle of a character
+    }
+    return new String(utf8, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void refuseBeforeSession(String reason, String message) {
+    noteCloseReason(reason + ": " + message);
+    if (!ListenerGuard.refuseBeforeSession(channel, reason, message)) {
+      close(reason + ": " + message);
+    }
+  }
+
+  @Override
+  public void sessionOpened() {
+    ListenerGuard.sessionOpened(channel);
+  }
+
+  @Override
+  public LogBudget logBudget() {
+    return logBudget;
   }
 
   /** Why the link closed, if this side said so. */

@@ -290,7 +290,9 @@ public final class LinkIdentity {
   }
 
   private ProtocolException invalidRollover(Link session, String why) {
-    String message = "a key rollover was refused: " + why + "; the pin stays on " + session.connection().peerInstanceId();
+    // The why may quote what the peer sent: escaped before it is an Event.
+    String message = "a key rollover was refused: " + io.consortium.operator.mesh.protocol.PeerText.safe(why)
+        + "; the pin stays on " + session.connection().peerInstanceId();
     if (session.pairing() != null) {
       directory.get(session.pairing()).ifPresent(p -> events.record(p, EventRecorder.Type.Warning,
           ProtocolError.InvalidRollover.name(), message));

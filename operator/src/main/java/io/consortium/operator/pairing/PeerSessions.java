@@ -30,7 +30,12 @@ import io.consortium.operator.pki.Pem;
 import io.consortium.operator.mesh.LinkConnection;
 import io.consortium.operator.mesh.LinkFailure;
 import io.consortium.operator.mesh.LinkHandler;
+import io.consortium.operator.mesh.LinkTransfers;
+import io.consortium.operator.mesh.LogBudget;
 import io.consortium.operator.mesh.MeshTransport;
+import io.consortium.operator.mesh.protocol.PeerText;
+import io.consortium.operator.mesh.TransferLimits;
+import io.consortium.operator.mesh.TransferSpool;
 import io.consortium.operator.mesh.protocol.Backoff;
 import io.consortium.operator.mesh.protocol.Envelope;
 import io.consortium.operator.mesh.protocol.EnvelopeCodec;
@@ -38,12 +43,8 @@ import io.consortium.operator.mesh.protocol.MessageType;
 import io.consortium.operator.mesh.protocol.Messages;
 import io.consortium.operator.mesh.protocol.ProtocolError;
 import io.consortium.operator.mesh.protocol.ProtocolException;
-import io.consortium.operator.mesh.protocol.ChunkFrame;
-import io.consortium.operator.mesh.protocol.Chunker;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.mesh.protocol.SpillBuffer;
-import io.consortium.operator.mesh.protocol.TempFileChunkSink;
-import io.consortium.operator.mesh.protocol.Reassembler;
 import io.consortium.operator.mesh.protocol.TransferManifest;
 import io.consortium.operator.mesh.protocol.ReplayWindow;
 import io.consortium.operator.mesh.protocol.SendSequence;
@@ -92,6 +93,9 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private static final int MAX_REFUSED_KEPT = 20;
   /** The close reason of a link on which a PAIRING_REVOKED was received and recorded. */
   private static final String REVOCATION_ACKNOWLEDGED = "acknowledged revocation";
+  /** The condition on a pairing that says whether the peer's session epochs went only up. */
+  public static final String EPOCHS_IN_ORDER = "EpochsInOrder";
+  public static final String EPOCH_RESYNCHRONISED = "EpochResynchronised";
 
   private final PairingDirectory directory;
   private final RemoteNodes remoteNodes;
@@ -104,16 +108,25 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private final Clock clock;
   private final long frameLimit;
   private final long maxShareSize;
+  private final TransferLimits transferLimits;
+  /** Where large payloads are spooled on both sides: swept when this replica starts leading and when it stops. */
+  private final TransferSpool spool;
+  private final SessionEpochs epochs;
   private final Consumer<String> changed;
   private final Counter replaysDropped;
-  /** Where large payloads are spooled on both sides (a writable emptyDir at /tmp in the chart). */
-  private static final java.nio.file.Path TRANSFER_DIRECTORY = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
-  /** Chunks written but not yet flushed to the link, at most: bounds the heap a large transfer takes. */
-  private static final int CHUNKS_IN_FLIGHT = 16;
-  private static final Duration CHUNK_WRITE_TIMEOUT = Duration.ofSeconds(60);
 
   private final Counter framesRefused;
   private final Counter fullInventoriesSent;
+  private final Counter peerErrors;
+  private final Counter peerLinesWithheld;
+  private final Counter epochResyncs;
+  /**
+   * Lines carrying the words of peers without a session (anyone can open a connection): one budget
+   * for all of them, since a flood comes over many connections. A session's peer has its link's own.
+   */
+  private final LogBudget beforeSessionLog = new LogBudget(20, Duration.ofSeconds(3));
+  /** Whether this replica led at some point: only then is the spool its to sweep when it stops. */
+  private volatile boolean led;
   private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
     Thread t = new Thread(r, "peer-sessions-worker");
     t.setDaemon(true);
@@ -139,9 +152,13 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private volatile boolean leading;
 
   public PeerSessions(PairingDirectory directory, LocalIdentity identity, String instanceName,
-      MeshTransport transport, long frameLimit, long maxShareSize, Clock clock, MeterRegistry metrics,
-      Consumer<String> changed, RemoteNodes remoteNodes, Supplier<List<NodeMetadata>> localNodes, EventRecorder events) {
-    this.maxShareSize = maxShareSize;
+      MeshTransport transport, TransferLimits transferLimits, TransferSpool spool, SessionEpochs epochs, Clock clock,
+      MeterRegistry metrics, Consumer<String> changed, RemoteNodes remoteNodes, Supplier<List<NodeMetadata>> localNodes,
+      EventRecorder events) {
+    this.transferLimits = transferLimits;
+    this.maxShareSize = transferLimits.maxShareSize();
+    this.spool = spool;
+    this.epochs = epochs;
     this.remoteNodes = remoteNodes;
     this.localNodes = localNodes;
     this.events = events;
@@ -149,7 +166,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     this.identity = identity;
     this.instanceName = instanceName;
     this.transport = transport;
-    this.frameLimit = frameLimit;
+    this.frameLimit = transferLimits.frameLimit();
     this.clock = clock;
     this.changed = changed;
     this.replaysDropped = Counter.builder("consortium_link_replayed_frames_dropped_total")
@@ -158,6 +175,14 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         .description("Frames refused: bad signature, wrong sender, malformed, unknown type").register(metrics);
     this.fullInventoriesSent = Counter.builder("consortium_link_full_inventories_sent_total")
         .description("Full inventories sent at a (re)connect because the two sides' digests differed").register(metrics);
+    this.peerErrors = Counter.builder("consortium_link_peer_errors_received_total")
+        .description("ERROR messages received from peers (each logged within the link's log budget)").register(metrics);
+    this.peerLinesWithheld = Counter.builder("consortium_link_peer_log_lines_withheld_total")
+        .description("Log lines carrying a peer's words not written because the link was over its log budget")
+        .register(metrics);
+    this.epochResyncs = Counter.builder("consortium_link_epoch_resyncs_total")
+        .description("Sessions opened with an epoch not newer than the peer's last one (condition EpochsInOrder)")
+        .register(metrics);
     this.linkIdentity = new LinkIdentity(identity, directory, events, clock, metrics, instanceName, changed,
         () -> byPairing.values().stream().filter(s -> s.established).toList(), byLink::values);
   }
@@ -177,14 +202,18 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     /** Frames of one link are handled in order, off the I/O thread: they lead to API calls. */
     final SerialExecutor inbox = new SerialExecutor(workers);
     volatile String pairing;
-    volatile SendSequence sending = new SendSequence(clock.millis());
+    /** This side's epoch and sequence for the session: the epoch is taken when the first frame goes out. */
+    private SendSequence sending;
     final ReplayWindow receiving = new ReplayWindow();
     volatile boolean established;
+    /** The epoch of the peer's HELLO that opened the session, once it did. */
+    volatile Long peerEpoch;
     volatile PairingRole role;
     volatile Flow flow;
     /** Chunked payloads being received, and those complete but not yet claimed by their offer. */
-    final Map<java.util.UUID, Reassembler<java.nio.file.Path>> transfers = new ConcurrentHashMap<>();
-    final Map<java.util.UUID, java.nio.file.Path> received = new ConcurrentHashMap<>();
+    final LinkTransfers transfers = new LinkTransfers(spool, transferLimits);
+    /** Refusals shown on the pairing: each at first, then within a budget, so that a flood is not a write per frame. */
+    final LogBudget refusalsShown = LogBudget.perLink();
     /** The last node set sent, so that an unchanged set is not sent again. */
     volatile List<NodeMetadata> nodesSent;
     /** The pairing whose revocation this link carried: told once the peer closes it acknowledging. */
@@ -219,9 +248,26 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       inbox.execute(task);
     }
 
+    /**
+     * The session's sending sequence; its epoch is a new one of this instance's, persisted first.
+     *
+     * @throws IllegalStateException when the epoch cannot be persisted (the API server is away)
+     */
+    synchronized SendSequence sending() {
+      if (sending == null) {
+        sending = new SendSequence(epochs.next());
+      }
+      return sending;
+    }
+
+    /** The budget for lines carrying this peer's words. */
+    LogBudget logBudget() {
+      return established || link.dialled() ? link.logBudget() : beforeSessionLog;
+    }
+
     @Override
     public void send(Record body) {
-      SequenceNumber position = sending.next();
+      SequenceNumber position = sending().next();
       Envelope envelope = Messages.envelope(body, local.instanceId(), link.peerInstanceId(), position, clock);
       link.sendText(EnvelopeCodec.sign(envelope, local));
     }
@@ -371,17 +417,35 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
           link.close("no longer wanted");
           return;
         }
-        if (revocation != null) {
+        PairingRevoked revoking = revocation;
+        Redeem redeeming = redeem;
+        if (revoking != null) {
           // The inviter closes the link when it has recorded the revocation; see closed().
           session.pairing = null; // its closing is no news for the pairing's link state
           session.revocationSent = pairing;
-          session.send(revocation);
-        } else if (redeem != null) {
-          session.send(redeem);
+        }
+        // On the link's worker, in order with its frames: the session's epoch may need an API write.
+        session.inbox.execute(() -> open(session, revoking, redeeming));
+      });
+    }
+
+    /** Sends the first frame of a dialled link: the revocation it is for, a REDEEM, or HELLO. */
+    private void open(Session session, PairingRevoked revoking, Redeem redeeming) {
+      if (!session.link.isOpen()) {
+        return;
+      }
+      try {
+        if (revoking != null) {
+          session.send(revoking);
+        } else if (redeeming != null) {
+          session.send(redeeming);
         } else {
           session.send(hello(session));
         }
-      });
+      } catch (IllegalStateException e) {
+        LOG.warn("Pairing {}: cannot open a session: {}", pairing, e.getMessage());
+        session.link.close("SessionEpochUnavailable: " + e.getMessage());
+      }
     }
 
     void redialLater() {
@@ -423,8 +487,8 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
    * False when no session is up.
    */
   public boolean sendOffer(String pairing, ShareOffer offer) throws ProtocolException {
-    // Serialized once; beyond a frame it goes to a temp file and is read back chunk by chunk.
-    SpillBuffer payload = new SpillBuffer(frameLimit, TRANSFER_DIRECTORY);
+    // Serialized once; beyond a frame it goes to a spooled file and is read back chunk by chunk.
+    SpillBuffer payload = new SpillBuffer(frameLimit, spool.directory());
     try (payload) {
       ProtocolJson.MAPPER.writeValue(payload, offer.payload());
     } catch (java.io.IOException e) {
@@ -449,26 +513,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         return;
       }
       try {
-        java.util.UUID id = java.util.UUID.randomUUID();
-        TransferManifest manifest;
-        try (java.io.InputStream in = payload.open()) {
-          manifest = TransferManifest.describe(id, in, frameLimit, maxShareSize);
-        }
-        session.send(manifest);
-        java.util.ArrayDeque<CompletableFuture<Void>> inFlight = new java.util.ArrayDeque<>();
-        try (java.io.InputStream in = payload.open();
-            Chunker chunker = Chunker.open(manifest, in, 0, frameLimit, maxShareSize)) {
-          while (chunker.hasNext()) {
-            java.nio.ByteBuffer frame = chunker.next();
-            byte[] bytes = new byte[frame.remaining()];
-            frame.get(bytes);
-            inFlight.add(session.link.sendBinary(bytes));
-            // Bounded: the link, not the heap, sets the pace of a large transfer.
-            if (inFlight.size() >= CHUNKS_IN_FLIGHT) {
-              inFlight.poll().get(CHUNK_WRITE_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            }
-          }
-        }
+        java.util.UUID id = session.transfers.send(session.link, payload, session::send);
         session.send(new ShareOffer(offer.kind(), offer.shareUid(), offer.shareName(), offer.revision(),
             offer.expiresAt(), ProtocolJson.MAPPER.createObjectNode(), id));
       } catch (java.io.IOException | ProtocolException | java.util.concurrent.ExecutionException
@@ -492,6 +537,13 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
 
   /** Set by leader election: only the leader talks to peers. */
   public void setLeading(boolean leading) {
+    if (leading && !this.leading) {
+      // What an earlier run left spooled is of no use: its links are gone, and origins resend whole.
+      spool.sweep();
+      // Epochs are reserved afresh, above whatever a previous leader reserved.
+      epochs.forgetReservation();
+      led = true;
+    }
     this.leading = leading;
     if (!leading) {
       dialers.values().forEach(d -> d.stopped = true);
@@ -508,13 +560,16 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     }
     byLink.put(link, new Session(link));
     if (!link.dialled()) {
-      // The dialler must speak first; one that does not is closed.
+      // The listener closes a dialler that does not speak first (--mesh-hello-timeout); this closes one whose
+      // first frame, a minute later still, neither opened a session nor was refused, whatever held it up.
+      long deadline = transport.listenerLimits().helloTimeout().plusMinutes(1).toMillis();
       scheduler.schedule(() -> {
         Session session = byLink.get(link);
-        if (session != null && session.pairing == null && link.isOpen()) {
-          link.close("HandshakeTimeout: no HELLO or REDEEM");
+        if (session != null && !session.established && session.revocationSent == null && link.isOpen()) {
+          link.refuseBeforeSession("HelloTimeout", "no session opened within "
+              + Duration.ofMillis(deadline).toSeconds() + " s of the WebSocket upgrade");
         }
-      }, 10, TimeUnit.SECONDS);
+      }, deadline, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -535,14 +590,24 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     } catch (ProtocolException refused) {
       ProtocolException e = linkIdentity.forgedRollover(session, text, refused);
       framesRefused.increment();
-      LOG.warn("Refused a frame from {}: {}", link, e.getMessage());
+      if (unauthenticated(session)) {
+        refuseBeforeSession(session, e.error() + ": " + e.getMessage());
+        return;
+      }
+      if (session.logBudget().allow()) {
+        LOG.warn("Refused a frame from {}: {}", link, PeerText.safe(e.getMessage()));
+      } else {
+        peerLinesWithheld.increment();
+      }
       refuse(session, e);
       return;
     }
     Envelope envelope = signed.envelope();
     if (!session.receiving.accept(envelope.epoch(), envelope.seq())) {
       replaysDropped.increment();
-      LOG.warn("Dropped a replayed frame from {} ({}, {})", link, envelope.epoch(), envelope.seq());
+      if (session.logBudget().allow()) {
+        LOG.warn("Dropped a replayed frame from {} ({}, {})", link, envelope.epoch(), envelope.seq());
+      }
       return;
     }
     if (session.pairing != null) {
@@ -554,7 +619,14 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       framesRefused.increment();
       refuse(session, e);
     } catch (RuntimeException e) {
-      LOG.warn("Handling a {} from {} failed: {}", envelope.type(), link, e.getMessage(), e);
+      if (session.logBudget().allow()) {
+        LOG.warn("Handling a {} from {} failed: {}", envelope.type(), link, PeerText.safe(e.getMessage()), e);
+      } else {
+        peerLinesWithheld.increment();
+      }
+      if (unauthenticated(session)) {
+        session.link.close("could not open the session: " + e.getClass().getSimpleName());
+      }
     }
   }
 
@@ -562,6 +634,12 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     Envelope envelope = signed.envelope();
     MessageType type = envelope.type();
     if (!session.established) {
+      if (!session.link.dialled() && type != MessageType.HELLO && type != MessageType.REDEEM
+          && type != MessageType.PAIRING_REVOKED) {
+        // Before a session only an opener is read: whatever else a stranger says is not even parsed.
+        refuseBeforeSession(session, type + " before HELLO or REDEEM");
+        return;
+      }
       switch (type) {
         case HELLO -> onHello(session, Messages.body(envelope, Hello.class));
         case REDEEM -> onRedeem(session, Messages.body(envelope, Redeem.class));
@@ -579,7 +657,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       case HELLO -> { } // a late answer to our HELLO
       case NODE_SET -> onNodeSet(session, Messages.body(envelope, NodeSet.class));
       case SHARE_OFFER -> onShareOffer(session, signed, Messages.body(envelope, ShareOffer.class));
-      case TRANSFER_BEGIN -> onTransferBegin(session, Messages.body(envelope, TransferManifest.class));
+      case TRANSFER_BEGIN -> session.transfers.begin(Messages.body(envelope, TransferManifest.class));
       case SHARE_ACK -> withShares(inbox -> inbox.acknowledged(session.pairing, Messages.body(envelope, ShareAck.class)));
       case SHARE_DECISION -> withShares(inbox -> inbox.decided(session.pairing, Messages.body(envelope, ShareDecision.class)));
       case SHARE_REVOKE -> withShares(inbox -> inbox.revoked(session.pairing, Messages.body(envelope, ShareRevoke.class)));
@@ -594,10 +672,20 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     }
   }
 
+  /** A listener's link on which no session opened yet: its peer is anyone who can make a key. */
+  private static boolean unauthenticated(Session session) {
+    return !session.established && !session.link.dialled();
+  }
+
+  /** Closes a listener's link whose dialler did not open a session as it must, and counts it. */
+  private void refuseBeforeSession(Session session, String message) {
+    session.link.refuseBeforeSession("FrameBeforeHello", PeerText.safe(message));
+  }
+
   private void refuse(Session session, ProtocolException e) {
-    if (session.pairing != null) {
+    if (session.pairing != null && session.refusalsShown.allow()) {
       // Shown on the pairing: a peer sending frames we refuse is something a person should see.
-      String message = "refused a frame from the peer: " + e.getMessage();
+      String message = "refused a frame from the peer: " + PeerText.safe(e.getMessage());
       directory.update(session.pairing, s -> Conditions.set(s.conditions, "FramesAccepted", ConditionStatus.False,
           e.error().name(), message, s.observedGeneration, clock));
     }
@@ -608,14 +696,14 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         // the link is going anyway
       }
     }
-    if (!session.established || e.error() == ProtocolError.WrongSender) {
-      session.link.close(e.error() + ": " + e.getMessage());
+    if (!session.established || e.error() == ProtocolError.WrongSender || e.error() == ProtocolError.TransferLimit) {
+      session.link.close(e.error() + ": " + PeerText.safe(e.getMessage()));
     }
   }
 
   private Hello hello(Session session) {
     return new Hello(instanceName, session.local.instanceId(), linkIdentity.certificateOf(session).certificateThumbprint(),
-        session.sending.epoch(),
+        session.sending().epoch(),
         List.of(EnvelopeCodec.VERSION));
   }
 
@@ -635,7 +723,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         session.link.close("PeerRevoked");
         return;
       }
-      session.link.close("PinMismatch: no pairing of " + instanceName + " pins key " + peer);
+      session.link.refuseBeforeSession("PinMismatch", "no pairing of " + instanceName + " pins key " + peer);
       return;
     }
     String name = pairing.get().getMetadata().getName();
@@ -653,9 +741,12 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       session.link.close("PairingSuspended: " + instanceName + " suspended this pairing");
       return;
     }
-    Long lastEpoch = pairing.get().getStatus().peerEpoch;
-    if (lastEpoch != null && hello.epoch() <= lastEpoch) {
-      session.link.close("ReplayedSession: epoch " + hello.epoch() + " is not newer than " + lastEpoch);
+    Session open = byPairing.get(name);
+    Long openEpoch = open != null && open != session && open.established && open.link.isOpen() ? open.peerEpoch : null;
+    if (SessionEpochs.judge(null, hello.epoch(), openEpoch) == SessionEpochs.Verdict.STALE) {
+      // The peer's session open now is newer: this dialler is a stale one (an old replica of the peer).
+      session.link.refuseBeforeSession("ReplayedSession", "epoch " + hello.epoch()
+          + " is not newer than that of the peer's session open now (" + openEpoch + ")");
       return;
     }
     session.pairing = name;
@@ -666,11 +757,13 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   /** The inviter checks a redemption: its own invitation, unexpired, not used up, not revoked. */
   private void onRedeem(Session session, Redeem redeem) {
     String peer = session.link.peerInstanceId();
+    String invitationId = PeerText.safe(redeem.invitationId(), 80);
+    String inviteeName = PeerText.safe(redeem.inviteeName(), 100);
     Optional<PeerPairing> found = directory.byInvitation(redeem.invitationId());
     String address = String.valueOf(session.link.remoteAddress()).replaceFirst("^/", "");
     if (found.isEmpty()) {
       refuseRedemption(session, null, RedemptionRefusal.InvitationRevoked,
-          "no pairing of " + instanceName + " issued invitation " + redeem.invitationId()
+          "no pairing of " + instanceName + " issued invitation " + invitationId
               + ": it was revoked or deleted", address);
       return;
     }
@@ -691,18 +784,18 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     } catch (InvitationException e) {
       RedemptionRefusal reason = e.reason() == InvitationException.Reason.InvitationExpired
           ? RedemptionRefusal.InvitationExpired : RedemptionRefusal.InvitationInvalid;
-      refuseRedemption(session, name, reason, e.getMessage(), address);
+      refuseRedemption(session, name, reason, PeerText.safe(e.getMessage()), address);
       return;
     }
     if (!invitation.issuer().equals(session.local.instanceId()) || !invitation.id().equals(redeem.invitationId())) {
       refuseRedemption(session, name, RedemptionRefusal.InvitationInvalid,
-          "the invitation was not issued by " + instanceName + " as " + redeem.invitationId(), address);
+          "the invitation was not issued by " + instanceName + " as " + invitationId, address);
       return;
     }
     Optional<PeerPairing> other = directory.standingWith(peer, name);
     if (other.isPresent()) {
       String otherName = other.get().getMetadata().getName();
-      refuseRedemption(session, name, RedemptionRefusal.DuplicatePairing, redeem.inviteeName() + " ("
+      refuseRedemption(session, name, RedemptionRefusal.DuplicatePairing, inviteeName + " ("
           + peer.substring(0, 12) + "...) is already paired with " + instanceName + " as PeerPairing " + otherName
           + ": two pairings to one instance are refused; use " + otherName + ", or delete or revoke it first", address);
       return;
@@ -728,7 +821,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     directory.update(name, s -> {
       PeerIdentity identityOfPeer = new PeerIdentity();
       identityOfPeer.instanceId = peer;
-      identityOfPeer.name = redeem.inviteeName();
+      identityOfPeer.name = inviteeName;
       identityOfPeer.pin = "sha256/" + peer;
       identityOfPeer.certificateThumbprint = thumbprintToRecord;
       identityOfPeer.certificateNotAfter = session.link.peerCertificate().getNotAfter().toInstant().toString();
@@ -738,13 +831,17 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     untoldPeers.remove(peer); // paired again: nothing old to tell it
     session.pairing = name;
     session.send(RedeemResult.accepted(flow, instanceName));
-    LOG.info("Pairing {}: {} redeemed invitation {} from {}", name, redeem.inviteeName(), redeem.invitationId(), address);
+    LOG.info("Pairing {}: {} redeemed invitation {} from {}", name, inviteeName, invitationId, address);
     establish(session, name, null);
   }
 
   private void refuseRedemption(Session session, String pairing, RedemptionRefusal reason, String message,
       String remoteAddress) {
-    LOG.info("Refused a redemption from {}: {} ({})", remoteAddress, reason, message);
+    if (session.logBudget().allow()) {
+      LOG.info("Refused a redemption from {}: {} ({})", remoteAddress, reason, message);
+    } else {
+      peerLinesWithheld.increment();
+    }
     if (pairing != null) {
       directory.update(pairing, s -> {
         if (s.invitation == null) {
@@ -766,7 +863,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       changed.accept(pairing);
     }
     session.send(RedeemResult.refused(reason, message));
-    session.link.close(reason + ": " + message);
+    session.link.refuseBeforeSession(reason.name(), message);
   }
 
   /** The invitee hears whether its redemption was accepted. */
@@ -781,7 +878,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       if (dialer != null) {
         dialer.stopped = true;
       }
-      markDown(pairing, result.reason().name(), result.message(), true);
+      markDown(pairing, result.reason().name(), PeerText.safe(result.message()), true);
       session.link.close("redemption refused");
       return;
     }
@@ -810,7 +907,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
         dialer.stopped = true;
       }
       byPairing.remove(pairing, session);
-      String message = "the peer revoked the pairing: " + revoked.reason()
+      String message = "the peer revoked the pairing: " + PeerText.safe(revoked.reason())
           + "; to pair again, exchange a new invitation";
       // Kept in status, not only in memory: a restarted operator must not dial a peer that revoked.
       directory.update(pairing, s -> {
@@ -826,7 +923,14 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   }
 
   private void onError(Session session, ErrorMessage error) {
-    LOG.warn("The peer of {} refused something we sent: {} {}", session.pairing, error.error(), error.message());
+    peerErrors.increment();
+    if (session.logBudget().allow()) {
+      long withheld = session.logBudget().takeWithheld();
+      LOG.warn("The peer of {} refused something we sent: {} {}{}", session.pairing, PeerText.safe(error.error(), 60),
+          PeerText.safe(error.message()), withheld == 0 ? "" : " (" + withheld + " lines before it withheld)");
+    } else {
+      peerLinesWithheld.increment();
+    }
   }
 
   private void establish(Session session, String pairing, Long peerEpoch) {
@@ -841,16 +945,27 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     if (dialer != null) {
       dialer.backoff.reset();
     }
+    session.peerEpoch = peerEpoch;
+    session.link.sessionOpened();
+    java.util.concurrent.atomic.AtomicReference<String> resynchronised = new java.util.concurrent.atomic.AtomicReference<>();
     directory.update(pairing, s -> {
       s.connectedSince = Conditions.now(clock);
       s.lastSeenAt = Conditions.now(clock);
+      resynchronised.set(null);
       if (peerEpoch != null) {
+        resynchronised.set(judgeEpoch(s, peerEpoch));
         s.peerEpoch = peerEpoch;
       }
       linkIdentity.onConnect(s, session);
       session.role = s.role;
       session.flow = s.flow;
     });
+    if (resynchronised.get() != null) {
+      epochResyncs.increment();
+      LOG.warn("Pairing {}: {}", pairing, resynchronised.get());
+      directory.get(pairing).ifPresent(p -> events.record(p, EventRecorder.Type.Warning, EPOCH_RESYNCHRONISED,
+          resynchronised.get()));
+    }
     LOG.info("Pairing {} connected to {}", pairing, session.link);
     changed.accept(pairing);
     linkIdentity.sendOnConnect(session);
@@ -862,6 +977,32 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     // Resync: both sides state a digest of what lies between them; the full inventory follows only
     // where they differ (DESIGN.md, "The link").
     session.send(inventory(session).toDigest());
+  }
+
+  /**
+   * Applies {@link SessionEpochs#judge} to the epoch a session opened with, against the last one the
+   * pairing kept: an epoch that went back is taken (so that an honest peer that lost its counter, or a
+   * wrong epoch seen before, locks nobody out) and shown on condition {@value #EPOCHS_IN_ORDER}.
+   * Returns the message when it re-synchronised, else null.
+   */
+  private String judgeEpoch(io.consortium.operator.api.v1alpha1.PeerPairingStatus s, long epoch) {
+    Long stored = s.peerEpoch;
+    if (SessionEpochs.judge(stored, epoch, null) == SessionEpochs.Verdict.RESYNCHRONISED) {
+      String message = "the peer opened a session with epoch " + epoch + ", not newer than the last one seen ("
+          + stored + "), while no newer session of it was open: it lost its epoch counter (ConfigMap "
+          + SessionEpochs.CONFIGMAP + "), an older version's clock went back, or an earlier session stated a wrong"
+          + " epoch. The link re-synchronised on " + epoch + "; frames of earlier sessions are still refused within it."
+          + " If this repeats, check that only one replica of the peer runs its link";
+      Conditions.set(s.conditions, EPOCHS_IN_ORDER, ConditionStatus.False, EPOCH_RESYNCHRONISED, message,
+          s.observedGeneration, clock);
+      return message;
+    }
+    if (Conditions.find(s.conditions, EPOCHS_IN_ORDER).map(c -> c.status == ConditionStatus.False).orElse(false)) {
+      Conditions.set(s.conditions, EPOCHS_IN_ORDER, ConditionStatus.True, "EpochAdvanced",
+          "the peer's sessions are in order again: epoch " + epoch + " is newer than " + stored, s.observedGeneration,
+          clock);
+    }
+    return null;
   }
 
   // ---- resync ----------------------------------------------------------------------------------
@@ -955,65 +1096,27 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     }
   }
 
-  private void onTransferBegin(Session session, TransferManifest manifest) throws ProtocolException {
-    // Bounded by --max-share-size before anything is allocated; the payload is held once (an array of
-    // exactly its size), then parsed into the incoming resource.
-    if (manifest.totalSize() > maxShareSize) {
-      throw new ProtocolException(ProtocolError.PayloadTooLarge, "transfer " + manifest.transferId() + " announces "
-          + manifest.totalSize() + " bytes, more than this instance's --max-share-size (" + maxShareSize + " bytes)");
-    }
-    try {
-      session.transfers.put(manifest.transferId(),
-          new Reassembler<>(manifest, new TempFileChunkSink(TRANSFER_DIRECTORY), frameLimit, maxShareSize));
-    } catch (java.io.IOException e) {
-      throw new ProtocolException(ProtocolError.MalformedFrame, "transfer " + manifest.transferId()
-          + " cannot be received here: " + e.getMessage());
-    }
-  }
-
   private void onChunk(Session session, byte[] data) {
     try {
-      ChunkFrame chunk = ChunkFrame.decode(java.nio.ByteBuffer.wrap(data));
-      Reassembler<java.nio.file.Path> reassembler = session.transfers.get(chunk.transferId());
-      if (reassembler == null) {
-        throw new ProtocolException(ProtocolError.UnknownTransfer, "a chunk of transfer " + chunk.transferId()
-            + ", which no TRANSFER_BEGIN announced");
-      }
-      if (reassembler.accept(chunk) == Reassembler.Progress.COMPLETE) {
-        session.transfers.remove(chunk.transferId());
-        session.received.put(chunk.transferId(), reassembler.result());
-      }
+      session.transfers.chunk(data);
     } catch (ProtocolException e) {
       framesRefused.increment();
       refuse(session, e);
     } catch (java.io.IOException e) {
-      LOG.warn("A chunk from {} could not be stored: {}", session.pairing, e.getMessage());
-    }
-  }
-
-  private static void deleteQuietly(java.nio.file.Path file) {
-    try {
-      java.nio.file.Files.deleteIfExists(file);
-    } catch (java.io.IOException e) {
-      LOG.debug("Could not delete {}: {}", file, e.getMessage());
+      LOG.warn("A chunk from {} could not be stored, its transfer is dropped: {}", session.pairing, e.getMessage());
     }
   }
 
   private void onShareOffer(Session session, SignedEnvelope signed, ShareOffer offer) throws ProtocolException {
     if (offer.transferId() != null) {
-      java.nio.file.Path payload = session.received.remove(offer.transferId());
-      if (payload == null) {
-        throw new ProtocolException(ProtocolError.UnknownTransfer, "share " + offer.shareName()
-            + " names transfer " + offer.transferId() + ", which did not arrive whole");
-      }
+      ShareOffer announced = offer;
       try {
-        offer = new ShareOffer(offer.kind(), offer.shareUid(), offer.shareName(), offer.revision(), offer.expiresAt(),
-            ProtocolJson.MAPPER.readTree(payload.toFile()), null);
+        offer = session.transfers.claim(offer.transferId(), "share " + PeerText.safe(offer.shareName(), 100),
+            file -> new ShareOffer(announced.kind(), announced.shareUid(), announced.shareName(), announced.revision(),
+                announced.expiresAt(), ProtocolJson.MAPPER.readTree(file.toFile()), null));
       } catch (java.io.IOException e) {
-        throw new ProtocolException(ProtocolError.MalformedFrame, "the payload of share " + offer.shareName()
-            + " is not JSON: " + e.getMessage());
-      } finally {
-        deleteQuietly(payload);
+        throw new ProtocolException(ProtocolError.MalformedFrame, "the payload of share "
+            + PeerText.safe(offer.shareName(), 100) + " is not JSON: " + e.getMessage());
       }
     }
     if (session.role == null || !Flows.mayReceive(session.role, session.flow)) {
@@ -1051,6 +1154,11 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   @Override
   public void onBinary(LinkConnection link, byte[] data) {
     Session session = byLink.get(link);
+    if (session != null && unauthenticated(session)) {
+      framesRefused.increment();
+      session.inbox.execute(() -> refuseBeforeSession(session, "a binary frame before HELLO or REDEEM"));
+      return;
+    }
     if (session != null && session.pairing != null && session.established) {
       touch(session.pairing);
       // Hashing and storing chunks happens off the I/O thread, in order with the link's other frames.
@@ -1069,16 +1177,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
 
   private void closed(Session session, String reason) {
     // What a cut link left half received is dropped; the origin sends it again whole.
-    for (Reassembler<java.nio.file.Path> transfer : session.transfers.values()) {
-      try {
-        transfer.abandon();
-      } catch (java.io.IOException e) {
-        LOG.debug("Could not drop a partial transfer: {}", e.getMessage());
-      }
-    }
-    session.transfers.clear();
-    session.received.values().forEach(PeerSessions::deleteQuietly);
-    session.received.clear();
+    session.transfers.close();
     String revoked = session.revocationSent;
     if (revoked != null && !closed) {
       Dialer dialer = dialers.get(revoked);
@@ -1145,5 +1244,16 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     byPairing.values().forEach(s -> s.link.close("operator stopping"));
     scheduler.shutdownNow();
     workers.shutdown();
+    // The links' own cleanup may never run now that the workers stop: their transfers go here.
+    byLink.values().forEach(s -> s.transfers.close());
+    try {
+      workers.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (led) {
+      // Outgoing payloads whose sending never ran, and anything else this run spooled.
+      spool.sweep();
+    }
   }
 }

@@ -27,6 +27,8 @@ import io.consortium.operator.identity.InstanceIdentity;
 import io.consortium.operator.identity.LocalIdentity;
 import io.consortium.operator.mesh.LinkTiming;
 import io.consortium.operator.mesh.MeshTransport;
+import io.consortium.operator.mesh.TransferSpool;
+import io.consortium.operator.pairing.SessionEpochs;
 import io.consortium.operator.pairing.PairingDirectory;
 import io.consortium.operator.pairing.PeerSessions;
 import io.consortium.operator.status.EventRecorder;
@@ -158,16 +160,18 @@ public final class OperatorRuntime implements AutoCloseable {
     CertificateRenewal renewal = new CertificateRenewal(settings.certValidity(), settings.certRenewBefore());
     LOG.info("Instance {} has ID {}", instanceName, identity.instanceId());
 
-    mesh = new MeshTransport(identity, settings.frameLimit(), LinkTiming.DEFAULT);
-    resources.add(mesh);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    mesh = new MeshTransport(identity, settings.frameLimit(), LinkTiming.DEFAULT, settings.listenerLimits(), registry);
+    resources.add(mesh);
+    TransferSpool spool = new TransferSpool(settings.transferDir() != null ? settings.transferDir()
+        : TransferSpool.defaultDirectory(namespace));
     PairingDirectory directory = new PairingDirectory(client, namespace);
     resources.add(directory::close);
     AtomicReference<PeerPairingReconciler> pairings = new AtomicReference<>();
     AtomicReference<ConsortiumNodeReconciler> nodes = new AtomicReference<>();
     EventRecorder events = new EventRecorder(client, clock);
-    sessions = new PeerSessions(directory, identity, instanceName, mesh, settings.frameLimit(), settings.maxShareSize(),
-        clock, registry,
+    sessions = new PeerSessions(directory, identity, instanceName, mesh, settings.transferLimits(), spool,
+        new SessionEpochs(client, namespace, clock), clock, registry,
         pairing -> {
           PeerPairingReconciler reconciler = pairings.get();
           if (reconciler != null) {

@@ -1,6 +1,8 @@
 package io.consortium.operator.runtime;
 
 import io.consortium.operator.api.ByteSize;
+import io.consortium.operator.mesh.ListenerLimits;
+import io.consortium.operator.mesh.TransferLimits;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,14 @@ public record OperatorSettings(
     Duration revokeTimeout,
     Duration certValidity,
     Duration certRenewBefore,
-    Duration keyRolloverGrace) {
+    Duration keyRolloverGrace,
+    Duration meshHeaderTimeout,
+    Duration meshHelloTimeout,
+    int meshMaxPending,
+    int meshMaxPendingPerAddress,
+    int maxTransfersPerLink,
+    long maxSpooledPerLink,
+    Path transferDir) {
 
   /**
    * How long deleting a PeerPairing (or an outgoing share) waits to tell a peer without a link before
@@ -55,7 +64,10 @@ public record OperatorSettings(
         .healthPort(healthPort).identitySecretName(identitySecretName).leaderElection(leaderElection)
         .leaseName(leaseName).kubeconfig(kubeconfig).embedded(embedded).embeddedPort(embeddedPort)
         .kubeconfigOut(kubeconfigOut).stuckAfter(stuckAfter).revokeTimeout(revokeTimeout).certValidity(certValidity)
-        .certRenewBefore(certRenewBefore).keyRolloverGrace(keyRolloverGrace);
+        .certRenewBefore(certRenewBefore).keyRolloverGrace(keyRolloverGrace).meshHeaderTimeout(meshHeaderTimeout)
+        .meshHelloTimeout(meshHelloTimeout).meshMaxPending(meshMaxPending)
+        .meshMaxPendingPerAddress(meshMaxPendingPerAddress).maxTransfersPerLink(maxTransfersPerLink)
+        .maxSpooledPerLink(maxSpooledPerLink).transferDir(transferDir);
   }
 
   /** Named settings with the flags' defaults; {@link #build} checks nothing ({@link #validate} does). */
@@ -80,6 +92,13 @@ public record OperatorSettings(
     private Duration certValidity = DEFAULT_CERT_VALIDITY;
     private Duration certRenewBefore = DEFAULT_CERT_RENEW_BEFORE;
     private Duration keyRolloverGrace = DEFAULT_KEY_ROLLOVER_GRACE;
+    private Duration meshHeaderTimeout = ListenerLimits.DEFAULT_HEADER_TIMEOUT;
+    private Duration meshHelloTimeout = ListenerLimits.DEFAULT_HELLO_TIMEOUT;
+    private int meshMaxPending = ListenerLimits.DEFAULT_MAX_PENDING;
+    private int meshMaxPendingPerAddress = ListenerLimits.DEFAULT_MAX_PENDING_PER_ADDRESS;
+    private int maxTransfersPerLink = TransferLimits.DEFAULT_MAX_TRANSFERS;
+    private long maxSpooledPerLink = TransferLimits.DEFAULT_MAX_SPOOLED_BYTES;
+    private Path transferDir;
 
     private Builder() {}
 
@@ -183,10 +202,47 @@ public record OperatorSettings(
       return this;
     }
 
+    public Builder meshHeaderTimeout(Duration meshHeaderTimeout) {
+      this.meshHeaderTimeout = meshHeaderTimeout;
+      return this;
+    }
+
+    public Builder meshHelloTimeout(Duration meshHelloTimeout) {
+      this.meshHelloTimeout = meshHelloTimeout;
+      return this;
+    }
+
+    public Builder meshMaxPending(int meshMaxPending) {
+      this.meshMaxPending = meshMaxPending;
+      return this;
+    }
+
+    public Builder meshMaxPendingPerAddress(int meshMaxPendingPerAddress) {
+      this.meshMaxPendingPerAddress = meshMaxPendingPerAddress;
+      return this;
+    }
+
+    public Builder maxTransfersPerLink(int maxTransfersPerLink) {
+      this.maxTransfersPerLink = maxTransfersPerLink;
+      return this;
+    }
+
+    public Builder maxSpooledPerLink(long maxSpooledPerLink) {
+      this.maxSpooledPerLink = maxSpooledPerLink;
+      return this;
+    }
+
+    public Builder transferDir(Path transferDir) {
+      this.transferDir = transferDir;
+      return this;
+    }
+
     public OperatorSettings build() {
       return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
           frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-          kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
+          kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace, meshHeaderTimeout,
+          meshHelloTimeout, meshMaxPending, meshMaxPendingPerAddress, maxTransfersPerLink, maxSpooledPerLink,
+          transferDir);
     }
   }
 
@@ -235,9 +291,27 @@ public record OperatorSettings(
     if (keyRolloverGrace.isNegative() || keyRolloverGrace.isZero()) {
       throw new IllegalArgumentException("--key-rollover-grace must be positive, got " + keyRolloverGrace);
     }
+    // The same checks the listener and the links apply; refused here, with the flag names, before anything starts.
+    listenerLimits();
+    if (maxSpooledPerLink < maxShareSize) {
+      throw new IllegalArgumentException("--max-spooled-per-link (" + ByteSize.format(maxSpooledPerLink)
+          + ") must be at least --max-share-size (" + ByteSize.format(maxShareSize)
+          + "), or a share of the largest size could never arrive");
+    }
+    transferLimits();
     if (namespace != null && !namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
       throw new IllegalArgumentException("--namespace '" + namespace + "' is not a valid namespace name");
     }
+  }
+
+  /** What the peer link's listener allows connections that have not opened a session. */
+  public ListenerLimits listenerLimits() {
+    return new ListenerLimits(meshHeaderTimeout, meshHelloTimeout, meshMaxPending, meshMaxPendingPerAddress);
+  }
+
+  /** What one link may spool of chunked transfers. */
+  public TransferLimits transferLimits() {
+    return new TransferLimits(frameLimit, maxShareSize, maxTransfersPerLink, maxSpooledPerLink);
   }
 
   /** The host peers dial, for the certificate's subject alternative name. */

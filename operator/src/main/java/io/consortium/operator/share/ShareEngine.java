@@ -741,7 +741,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
       }
       SharePhase to = decision.decision() == DecisionOutcome.Accepted ? SharePhase.Accepted : SharePhase.Rejected;
       if (ShareLifecycle.allows(Direction.Outgoing, recipient.phase, to, Cause.DECISION)) {
-        String by = PeerText.of(decision.decidedBy(), PEER_TEXT_LIMIT);
+        String by = PeerText.safe(decision.decidedBy(), PEER_TEXT_LIMIT);
         move(fresh, recipient, to, Cause.DECISION, to.name(), to + " by " + by);
         recipient.decidedBy = by;
         recipient.decidedAt = decision.decidedAt().toString();
@@ -1133,7 +1133,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     if (by == null) {
       by = decisionManager(share).map(manager -> "field manager " + manager).orElse("a user the API server did not name");
     }
-    return context.instanceName() + " (" + PeerText.of(by, PEER_TEXT_LIMIT) + ")";
+    return context.instanceName() + " (" + PeerText.safe(by, PEER_TEXT_LIMIT) + ")";
   }
 
   /** The field manager whose entry in managedFields owns spec.decision, the newest if several do. */

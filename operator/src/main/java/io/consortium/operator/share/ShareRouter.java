@@ -32,7 +32,8 @@ public final class ShareRouter implements ShareInbox {
   private ShareInbox engine(String kind, String what) {
     ShareEngine<?, ?, ?> engine = engines.get(kind);
     if (engine == null) {
-      LOG.warn("A peer sent {} for a share of kind {}, which this version does not know; ignored", what, kind);
+      LOG.warn("A peer sent {} for a share of kind {}, which this version does not know; ignored", what,
+          io.consortium.operator.mesh.protocol.PeerText.safe(kind, 60));
     }
     return engine;
   }

@@ -76,6 +76,32 @@ class RunCommandTest {
   }
 
   @Test
+  void a_spool_cap_below_the_largest_share_names_both_flags() {
+    Run outcome = run("run", "--embedded", "--max-share-size", "64Mi", "--max-spooled-per-link", "16Mi");
+
+    assertThat(outcome.code()).isEqualTo(1);
+    assertThat(outcome.err().lines()).singleElement().asString()
+        .contains("--max-spooled-per-link").contains("--max-share-size");
+  }
+
+  @Test
+  void a_per_address_cap_above_the_overall_one_names_both_flags() {
+    Run outcome = run("run", "--embedded", "--mesh-max-pending", "8", "--mesh-max-pending-per-address", "16");
+
+    assertThat(outcome.code()).isEqualTo(1);
+    assertThat(outcome.err().lines()).singleElement().asString()
+        .contains("--mesh-max-pending-per-address").contains("--mesh-max-pending (8)");
+  }
+
+  @Test
+  void a_zero_hello_timeout_names_the_flag() {
+    Run outcome = run("run", "--embedded", "--mesh-hello-timeout", "0s");
+
+    assertThat(outcome.code()).isEqualTo(1);
+    assertThat(outcome.err().lines()).singleElement().asString().contains("--mesh-hello-timeout");
+  }
+
+  @Test
   void a_bad_duration_names_the_flag() {
     Run outcome = run("run", "--embedded", "--key-rollover-grace", "a week");
 

@@ -19,16 +19,10 @@ import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;
 import io.consortium.operator.testing.RawPeer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,13 +64,13 @@ class LinkAbuseScenarioTest {
   @Test
   void a_captured_frame_replayed_is_dropped_and_counted() throws Exception {
     String frame = org2Raw.sendHelloAgainFrame();
-    double before = metric(org1, "consortium_link_replayed_frames_dropped_total");
+    double before = org1.metric("consortium_link_replayed_frames_dropped_total");
 
     org2Raw.sendFrame(frame);
     org2Raw.sendFrame(frame);
 
     Org.await("org1 to count the replays", Pairings.WAIT,
-        () -> metric(org1, "consortium_link_replayed_frames_dropped_total") >= before + 2);
+        () -> org1.metric("consortium_link_replayed_frames_dropped_total") >= before + 2);
     assertThat(Pairings.phase(org1, "org2")).as("the link survives a replay").isEqualTo(PairingPhase.Connected);
   }
 
@@ -89,11 +83,11 @@ class LinkAbuseScenarioTest {
     String forged = EnvelopeCodec.sign(Messages.envelope(new NodeSet(List.of()), mallory.instanceId(),
         org1.operator().identity().instanceId(), new SequenceNumber(org2Raw.epoch() + 1, 1), Clock.systemUTC()),
         mallory);
-    double before = metric(org1, "consortium_link_frames_refused_total");
+    double before = org1.metric("consortium_link_frames_refused_total");
 
     org2Raw.sendFrame(forged);
 
-    Org.await("org1 to refuse it", Pairings.WAIT, () -> metric(org1, "consortium_link_frames_refused_total") > before);
+    Org.await("org1 to refuse it", Pairings.WAIT, () -> org1.metric("consortium_link_frames_refused_total") > before);
     String answer = org2Raw.received.poll(10, TimeUnit.SECONDS);
     while (answer != null && !answer.isEmpty() && !decodedPayload(answer).contains("\"ERROR\"")) {
       answer = org2Raw.received.poll(10, TimeUnit.SECONDS);
@@ -136,17 +130,5 @@ class LinkAbuseScenarioTest {
   private static String decodedPayload(String compact) {
     String[] parts = compact.split("\\.");
     return new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  private static double metric(Org org, String name) {
-    try {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + org.operator().healthPort() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.Ee+-]+)$").matcher(response.body());
-      return m.find() ? Double.parseDouble(m.group(2)) : 0;
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 }

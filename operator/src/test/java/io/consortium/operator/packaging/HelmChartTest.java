@@ -137,7 +137,8 @@ class HelmChartTest {
         .set("operator.kubeconfig", "/etc/consortium/kubeconfig")
         .set("operator.embedded", true)
         .set("operator.embeddedPort", 6443)
-        .set("operator.kubeconfigOut", "/tmp/kubeconfig"));
+        .set("operator.kubeconfigOut", "/tmp/kubeconfig")
+        .set("operator.transferDir", "/tmp/transfers"));
     Map<String, EnvVar> env = env(operatorContainer(objects));
     for (RunFlags.Flag flag : RunFlags.all()) {
       assertThat(env).as("run flag %s has no chart value: add one under operator: in values.yaml and pass it"

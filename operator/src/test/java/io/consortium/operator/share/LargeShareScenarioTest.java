@@ -75,17 +75,21 @@ class LargeShareScenarioTest {
           .map(s -> "Delivered".equals(s.summary)).orElse(false));
       assertThat(org2.client().resources(KeyShare.class).list().getItems()).as("exactly once").hasSize(1);
       assertThat(network.connections()).as("the transfer was cut and a new link carried it").isGreaterThan(linksBefore);
-      Org.await("no spooled payload left behind, on either side", Pairings.WAIT, () -> spooled().isEmpty());
+      Org.await("no spooled payload left behind, on either side", Pairings.WAIT, () -> spooled(org1, org2).isEmpty());
     }
   }
 
-  /** The payload files the link spools a large share to (SpillBuffer, TempFileChunkSink) in java.io.tmpdir. */
-  private static java.util.List<java.nio.file.Path> spooled() {
-    try (var files = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
-      return files.filter(p -> p.getFileName().toString().matches("(transfer-.*\\.part|offer-.*\\.json)")).toList();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+  /** The payload files the links spool a large share to (SpillBuffer, TempFileChunkSink), in each org's --transfer-dir. */
+  private static java.util.List<java.nio.file.Path> spooled(Org... orgs) {
+    java.util.List<java.nio.file.Path> found = new java.util.ArrayList<>();
+    for (Org org : orgs) {
+      try (var files = java.nio.file.Files.list(org.transferDir())) {
+        files.filter(p -> p.getFileName().toString().matches("(transfer-.*\\.part|offer-.*\\.json)")).forEach(found::add);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
+    return found;
   }
 
   @Test

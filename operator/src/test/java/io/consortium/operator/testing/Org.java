@@ -38,8 +38,10 @@ public final class Org implements AutoCloseable {
     this.cluster = cluster;
     this.kubeconfig = kubeconfig;
     this.client = cluster.newClient(name);
+    // Each org spools its transfers in the test's directory, so that a test sees exactly its own files.
     this.settings = OperatorSettings.builder().namespace(name).instanceName(name).meshBindAddress("127.0.0.1")
-        .meshPort(0).healthPort(0).kubeconfig(kubeconfig);
+        .meshPort(0).healthPort(0).kubeconfig(kubeconfig)
+        .transferDir(kubeconfig.resolveSibling(name + "-transfers"));
   }
 
   /** A new cluster for {@code name} (its namespace is the org's name) with the CRDs installed; no operator yet. */
@@ -123,6 +125,11 @@ public final class Org implements AutoCloseable {
 
   public Path kubeconfig() {
     return kubeconfig;
+  }
+
+  /** The directory the operator spools large payloads in (--transfer-dir). */
+  public Path transferDir() {
+    return settings.build().transferDir();
   }
 
   public String output() {

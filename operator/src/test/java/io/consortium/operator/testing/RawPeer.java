@@ -28,7 +28,8 @@ import java.util.function.Predicate;
 
 /**
  * A peer under the test's control, with an organization's real identity (read from its cluster, as
- * an attacker who stole it, or a capture, would have it): it sends exactly the frames the test says.
+ * an attacker who stole it, or a capture, would have it), or with a key of its own that no pairing
+ * pins ({@link #unpaired}): it sends exactly the frames the test says.
  */
 public final class RawPeer implements LinkHandler, AutoCloseable {
 
@@ -36,12 +37,26 @@ public final class RawPeer implements LinkHandler, AutoCloseable {
   public final BlockingQueue<String> closed = new LinkedBlockingQueue<>();
   private final InstanceIdentity identity;
   private final MeshTransport transport;
-  private final SendSequence sequence = new SendSequence(System.currentTimeMillis());
+  private final SendSequence sequence;
   private LinkConnection link;
 
   public RawPeer(InstanceIdentity identity) {
+    this(identity, System.currentTimeMillis());
+  }
+
+  /** A peer whose frames carry {@code epoch} (what an operator before persisted epochs sent: its clock). */
+  public RawPeer(InstanceIdentity identity, long epoch) {
     this.identity = identity;
+    this.sequence = new SendSequence(epoch);
     this.transport = new MeshTransport(identity, 1 << 20, LinkTiming.DEFAULT);
+  }
+
+  /** A stranger: a fresh self-signed key and certificate, pinned by nobody. */
+  public static RawPeer unpaired(String name) {
+    java.security.KeyPair keyPair = io.consortium.operator.identity.SelfSignedCertificates.newEcKeyPair("secp256r1");
+    X509Certificate certificate = io.consortium.operator.identity.SelfSignedCertificates.selfSigned(keyPair, name,
+        java.util.List.of(name), java.time.Instant.now().minusSeconds(60), java.time.Duration.ofDays(1));
+    return new RawPeer(new InstanceIdentity(keyPair, certificate));
   }
 
   /** The identity an organization's operator keeps in its Secret. */
@@ -67,6 +82,12 @@ public final class RawPeer implements LinkHandler, AutoCloseable {
     return frame;
   }
 
+  /** Signs a message as this peer and sends it, whether or not the other side already closed the link. */
+  public void sendQuietly(Record body) {
+    sendFrame(EnvelopeCodec.sign(Messages.envelope(body, identity.instanceId(), link.peerInstanceId(),
+        sequence.next(), Clock.systemUTC()), identity));
+  }
+
   /** Signs a message with another key than the link's, claiming to be from that key's instance. */
   public void sendSignedBy(InstanceIdentity signer, Record body) {
     sendFrame(EnvelopeCodec.sign(Messages.envelope(body, signer.instanceId(), link.peerInstanceId(),
@@ -77,6 +98,30 @@ public final class RawPeer implements LinkHandler, AutoCloseable {
   public String sendHelloAgainFrame() {
     return send(new io.consortium.operator.mesh.protocol.messages.Hello("raw", identity.instanceId(),
         identity.certificateThumbprint(), sequence.epoch(), java.util.List.of(EnvelopeCodec.VERSION)));
+  }
+
+  /** A HELLO opening a session with {@code epoch}. */
+  public String sendHello(String name, long epoch) {
+    return send(new io.consortium.operator.mesh.protocol.messages.Hello(name, identity.instanceId(),
+        identity.certificateThumbprint(), epoch, java.util.List.of(EnvelopeCodec.VERSION)));
+  }
+
+  /** A binary frame as it is (a chunk, or anything). */
+  public void sendBinary(byte[] data) {
+    link.sendBinary(data).exceptionally(e -> null).join();
+  }
+
+  /** Waits for the other side to close the link; returns the reason this side heard, or fails. */
+  public String awaitClosed(java.time.Duration timeout) throws InterruptedException {
+    String reason = closed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (reason == null) {
+      throw new AssertionError("the link was still open after " + timeout);
+    }
+    return reason;
+  }
+
+  public boolean isOpen() {
+    return link != null && link.isOpen();
   }
 
   /** Sends a frame as it is; a peer that closes the link on it (as it should on some) is not an error here. */

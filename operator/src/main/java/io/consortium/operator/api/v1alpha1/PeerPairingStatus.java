@@ -37,7 +37,7 @@ public class PeerPairingStatus extends ConsortiumStatus {
   @JsonPropertyDescription("When the current link came up (RFC 3339).")
   public String connectedSince;
 
-  @JsonPropertyDescription("The peer's last session epoch; a session that does not start a newer one is a replay and is refused.")
+  @JsonPropertyDescription("The epoch of the peer's last session. A HELLO not newer is refused while a newer session of the peer is open, else the link re-synchronises on it (condition EpochsInOrder).")
   public Long peerEpoch;
 
   @JsonPropertyDescription("This instance's certificate: its expiry and next renewal (the peer's are under peer).")

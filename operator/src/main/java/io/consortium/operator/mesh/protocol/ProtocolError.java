@@ -29,6 +29,11 @@ public enum ProtocolError {
   UnknownTransfer,
   /** The reassembled payload's SHA-256 or size differs from its signed manifest. */
   ChecksumMismatch,
+  /**
+   * A TRANSFER_BEGIN beyond what one link may spool at once ({@code --max-transfers-per-link},
+   * {@code --max-spooled-per-link}); the link is closed.
+   */
+  TransferLimit,
   /** A key rollover not signed by both the pinned key and the announced new one; the pin stays. */
   InvalidRollover,
   /** A certificate update whose certificate does not hold the pinned key. */

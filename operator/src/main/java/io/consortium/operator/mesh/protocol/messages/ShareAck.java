@@ -45,7 +45,7 @@ public record ShareAck(String kind, String shareUid, long revision, SharePhase p
 
   /** The receiver's error, printable and bounded, fit for a status or an Event. */
   public String errorText() {
-    return error == null ? null : PeerText.of(error, MAX_ERROR);
+    return error == null ? null : PeerText.safe(error, MAX_ERROR);
   }
 
   public ShareAck {

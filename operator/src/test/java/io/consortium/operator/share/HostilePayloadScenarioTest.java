@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * its directory, a leaf certificate posing as a CA). Org1 refuses each before anything is stored,
  * tells Org2 why, counts it, writes it down, and goes on serving Org2's honest shares.
  */
-class HostilePeerScenarioTest {
+class HostilePayloadScenarioTest {
 
   private static final String REFUSED = "consortium_shares_refused_total";
 
