@@ -186,7 +186,7 @@ class OriginMaterialScenarioTest {
     org2Raw.send(new ShareAck("KeyShare", uid, offer.path("revision").asLong(), SharePhase.Pending,
         "line one\nline two", "not a\nreason"));
     Org.await("a reason that is not one word to be shown as ReceiverRefused", Pairings.WAIT, () -> recipient("admin")
-        .map(r -> ShareAck.RECEIVER_REFUSED.equals(r.reason) && r.message.contains("line one\\u000aline two")
+        .map(r -> ShareAck.RECEIVER_REFUSED.equals(r.reason) && r.message.contains("line one\\nline two")
             && !r.message.contains("\n")).orElse(false));
   }
 
