@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +32,11 @@ import java.util.regex.Pattern;
 final class IdleFootprint {
 
   private static final Pattern HEALTH_PORT = Pattern.compile("health on :(\\d+)/healthz");
+  /**
+   * How long a start may take before the bench gives up on it. Only a guard against a hung child: on a
+   * busy machine a JVM start alone takes minutes, and that is a figure to report, not a reason to fail.
+   */
+  static final Duration START_LIMIT = Duration.ofMinutes(10);
 
   private final List<String> launcher;
   private final String launcherDescription;
@@ -116,37 +123,42 @@ final class IdleFootprint {
       } catch (IOException e) {
         // the process ended
       }
-      healthPort.completeExceptionally(new IllegalStateException("the operator ended before it listened"));
+      healthPort.completeExceptionally(new IllegalStateException("it ended before it listened (" + exit(process) + ")"));
     }, "bench-child-output");
     reader.setDaemon(true);
     reader.start();
     try {
       int port;
       try {
-        port = healthPort.get(60, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        synchronized (output) {
-          throw new IllegalStateException("the operator did not start: " + e.getMessage() + "\n" + output);
-        }
+        port = healthPort.get(START_LIMIT.toSeconds(), TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw notStarted("it printed no health port within " + START_LIMIT.toSeconds() + " s (" + exit(process) + ")",
+            output);
+      } catch (ExecutionException e) {
+        throw notStarted(e.getCause().getMessage(), output);
       }
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
           .timeout(Duration.ofSeconds(2)).build();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      long deadline = System.nanoTime() + START_LIMIT.toNanos();
       long readyAt = 0;
-      while (System.nanoTime() < deadline) {
+      String lastAnswer = "no answer yet";
+      while (System.nanoTime() < deadline && process.isAlive()) {
         try {
-          if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
+          if (answer.statusCode() == 200) {
             readyAt = System.nanoTime();
             break;
           }
+          lastAnswer = answer.statusCode() + " " + answer.body().strip();
         } catch (IOException e) {
-          // not listening yet
+          lastAnswer = e.toString(); // not listening yet, or too slow to answer
         }
         Thread.sleep(10);
       }
       if (readyAt == 0) {
-        throw new IllegalStateException("the operator was not Ready within 60 s");
+        throw notStarted("it was not Ready within " + START_LIMIT.toSeconds() + " s of its start (" + exit(process)
+            + "; /readyz said: " + lastAnswer + ")", output);
       }
       Thread.sleep(settle.toMillis());
       return new Sample((readyAt - start) / 1_000_000, rssKib(process.pid()));
@@ -155,6 +167,22 @@ final class IdleFootprint {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
+    }
+  }
+
+  private static IllegalStateException notStarted(String why, StringBuilder output) {
+    synchronized (output) {
+      return new IllegalStateException("the operator did not start: " + why + "; it printed:\n" + output);
+    }
+  }
+
+  /** Whether the process still runs, or how it ended. */
+  private static String exit(Process process) {
+    try {
+      return process.waitFor(1, TimeUnit.SECONDS) ? "exit code " + process.exitValue() : "the process is still running";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
     }
   }
 

@@ -1,12 +1,14 @@
 package io.consortium.operator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +52,14 @@ class BenchCommandTest {
         "apiRequestsPerDecision", "burst", "payload", "idleOperator"}) {
       assertThat(r.get(figure).get("measured").asText()).as(figure + " says what it measured").isNotBlank();
     }
+  }
+
+  @Test
+  void an_operator_that_cannot_start_is_reported_with_why_and_what_it_printed() throws Exception {
+    Path notAJar = Files.writeString(workdir.resolve("broken.jar"), "not a jar");
+
+    assertThatThrownBy(() -> IdleFootprint.of(notAJar, Duration.ZERO, 1).run())
+        .hasMessageContaining("the operator did not start: it ended before it listened (exit code 1)")
+        .hasMessageContaining("Invalid or corrupt jarfile");
   }
 }

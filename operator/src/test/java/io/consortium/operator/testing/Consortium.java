@@ -4,13 +4,19 @@ import static io.consortium.operator.testing.Pairings.accept;
 import static io.consortium.operator.testing.Pairings.awaitPhase;
 import static io.consortium.operator.testing.Pairings.invite;
 
+import io.consortium.operator.api.v1alpha1.PeerPairing;
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Three organizations, each on its own cluster with its own operator, org1 paired with org2 and
@@ -32,19 +38,38 @@ public final class Consortium implements AutoCloseable {
 
   /** Starts the three organizations and pairs them; returns once both links are Connected on both ends. */
   public static Consortium start(Path workdir) {
-    Consortium consortium = new Consortium(Org.cluster("org1", workdir).startOperator(),
-        Org.cluster("org2", workdir).startOperator(), Org.cluster("org3", workdir).startOperator());
+    return start(workdir, Set.of());
+  }
+
+  /**
+   * As {@link #start(Path)}, with the operators of the orgs named in {@code asProcesses} each started as
+   * a process of its own ({@link Org#startOperatorProcess}), so that they can be killed for real.
+   */
+  public static Consortium start(Path workdir, Set<String> asProcesses) {
+    List<Org> orgs = new ArrayList<>();
+    try {
+      for (String name : List.of("org1", "org2", "org3")) {
+        Org org = Org.cluster(name, workdir);
+        orgs.add(org);
+        if (asProcesses.contains(name)) {
+          org.startOperatorProcess();
+        } else {
+          org.startOperator();
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      orgs.forEach(Org::close);
+      throw e;
+    }
+    Consortium consortium = new Consortium(orgs.get(0), orgs.get(1), orgs.get(2));
     try {
       for (Org invitee : List.of(consortium.org2, consortium.org3)) {
-        TcpProxy link = new TcpProxy(consortium.org1.operator().meshPort());
+        TcpProxy link = new TcpProxy(consortium.org1.meshPort());
         consortium.links.put(invitee.name(), link);
         accept(invitee, "org1", invite(consortium.org1, invitee.name(),
             invitation -> invitation.externalUrl = "wss://127.0.0.1:" + link.port()));
       }
-      for (Org invitee : List.of(consortium.org2, consortium.org3)) {
-        awaitPhase(consortium.org1, invitee.name(), PairingPhase.Connected);
-        awaitPhase(invitee, "org1", PairingPhase.Connected);
-      }
+      consortium.awaitConnected();
       return consortium;
     } catch (IOException e) {
       consortium.close();
@@ -69,6 +94,49 @@ public final class Consortium implements AutoCloseable {
 
   public List<Org> orgs() {
     return List.of(org1, org2, org3);
+  }
+
+  /** Waits until both links are Connected at both ends. */
+  public void awaitConnected() {
+    for (Org invitee : List.of(org2, org3)) {
+      awaitPhase(org1, invitee.name(), PairingPhase.Connected);
+      awaitPhase(invitee, "org1", PairingPhase.Connected);
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} until every link is Connected at both ends, and the links of
+   * {@code disrupted} (all of them for org1) with a session made at {@code since} or later: a link is
+   * back once it was made again, not while a status written before it went down still says Connected.
+   */
+  public void awaitReconnected(Org disrupted, Instant since, Duration timeout) {
+    Instant from = since.truncatedTo(ChronoUnit.SECONDS); // the status says it to the second
+    for (Org invitee : List.of(org2, org3)) {
+      boolean remade = disrupted == org1 || disrupted == invitee;
+      for (Org end : List.of(org1, invitee)) {
+        String pairing = end == org1 ? invitee.name() : "org1";
+        Org.await(end.name() + "/" + pairing + " to be Connected" + (remade ? " again since " + from : ""), timeout,
+            () -> {
+              PeerPairing p = Pairings.pairing(end, pairing);
+              return p != null && p.getStatus() != null && p.getStatus().phase == PairingPhase.Connected
+                  && (!remade || p.getStatus().connectedSince != null
+                      && !Instant.parse(p.getStatus().connectedSince).isBefore(from));
+            });
+      }
+    }
+  }
+
+  /**
+   * Kills {@code org}'s operator as kill -9 would ({@link Org#killOperator}): its peers see its links drop
+   * without a close frame. The links are let through again once it is dead.
+   */
+  public void kill(Org org) {
+    List<TcpProxy> itsLinks = org == org1 ? List.copyOf(links.values()) : List.of(link(org.name()));
+    try {
+      org.killOperator(() -> itsLinks.forEach(TcpProxy::cut));
+    } finally {
+      itsLinks.forEach(TcpProxy::restore);
+    }
   }
 
   /** The network between org1 and {@code invitee} (org2 or org3). */

@@ -1,33 +1,56 @@
 package io.consortium.operator.testing;
 
+import io.consortium.operator.api.GoDuration;
+import io.consortium.operator.cli.Main;
 import io.consortium.operator.embedded.EmbeddedApiServer;
 import io.consortium.operator.runtime.OperatorRuntime;
 import io.consortium.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One organization of a test consortium: its own API server (an embedded mock server that outlives
- * the operator, as a real cluster would) and an operator that can be stopped and started again.
+ * the operator, as a real cluster would) and an operator that can be stopped, killed and started
+ * again, in this JVM or as a process of its own.
  */
 public final class Org implements AutoCloseable {
+
+  /** How long an operator may take to start, Ready included, on a loaded machine (a JVM start there takes minutes). */
+  public static final Duration START = Duration.ofMinutes(10);
+  private static final Pattern RUNNING = Pattern.compile("health on :(\\d+)/healthz.*peer link on :(\\d+)\\)");
+  private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private final String name;
   private final EmbeddedApiServer cluster;
   private final Path kubeconfig;
   private final KubernetesClient client;
   private OperatorRuntime operator;
+  /** The in-JVM operator's network to its API server, new at each start: an abrupt kill cuts it. */
+  private TcpProxy apiLink;
+  private int starts;
+  /** The operator when it runs as a process of its own (see {@link #startOperatorProcess}). */
+  private Process process;
+  private int processHealthPort;
   private int meshPort;
   /** The operator's flags for its next start: the defaults, on loopback, with free ports. */
   private final OperatorSettings.Builder settings;
@@ -86,12 +109,122 @@ public final class Org implements AutoCloseable {
     return this;
   }
 
-  /** Starts (or restarts) this org's operator against its cluster, through the kubeconfig as in production. */
+  /**
+   * Starts (or restarts) this org's operator in this JVM against its cluster, through a kubeconfig as in
+   * production. Its API requests go through a proxy of its own, which {@link #killOperator} cuts.
+   */
   public Org startOperator() {
-    operator = OperatorRuntime.start(settings(), new PrintStream(output, true, StandardCharsets.UTF_8));
+    requireStopped();
+    starts++;
+    try {
+      apiLink = new TcpProxy(cluster.port());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // A file per start: fabric8 re-reads its kubeconfig, and a killed operator must never find the new proxy there.
+    Path through = kubeconfig.resolveSibling(name + "-operator-" + starts + ".kubeconfig");
+    try {
+      Files.writeString(through, Files.readString(kubeconfig).replace(cluster.url(), "http://127.0.0.1:" + apiLink.port()));
+      operator = OperatorRuntime.start(settings().toBuilder().kubeconfig(through).build(),
+          new PrintStream(output, true, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      closeApiLink();
+      throw e;
+    }
     // A restarted operator listens where its invitations said, as it would with a fixed --mesh-port.
     meshPort = operator.meshPort();
     return this;
+  }
+
+  /**
+   * Starts this org's operator as a process of its own ({@code java -cp <this class path> ... run} with
+   * this org's flags and {@code POD_NAME}), as a pod runs it, so that it can be stopped with SIGTERM and
+   * killed with SIGKILL. Returns once it runs; its output goes to {@link #output} and to stderr.
+   */
+  public Org startOperatorProcess() {
+    requireStopped();
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // A test's operator: less JIT and GC work on a busy machine.
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "run"));
+    command.addAll(runFlags(settings()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("POD_NAME", name + "-operator");
+    long spawned = System.nanoTime();
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command, e);
+    }
+    Process started = process;
+    CompletableFuture<Matcher> running = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          output.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+          System.err.println("[" + name + " pid " + started.pid() + "] " + line);
+          Matcher m = RUNNING.matcher(line);
+          if (m.find()) {
+            running.complete(m);
+          }
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+      running.completeExceptionally(new IllegalStateException("it ended with exit code " + exitCode(started)));
+    }, name + "-operator-output");
+    reader.setDaemon(true);
+    reader.start();
+    Matcher m;
+    try {
+      m = running.get(START.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      String why = e instanceof java.util.concurrent.TimeoutException ? "it did not say it runs within " + START
+          : e.getCause() != null ? e.getCause().getMessage() : e.toString();
+      started.destroyForcibly();
+      process = null;
+      throw new AssertionError(name + "'s operator process did not start: " + why + "; it printed:\n" + output());
+    }
+    processHealthPort = Integer.parseInt(m.group(1));
+    meshPort = Integer.parseInt(m.group(2));
+    System.out.println(name + "'s operator process " + started.pid() + " runs after "
+        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawned) + " ms");
+    return this;
+  }
+
+  private static String exitCode(Process process) {
+    try {
+      return process.waitFor(10, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "(still running)";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(unknown)";
+    }
+  }
+
+  /** The {@code run} command line that gives a process these settings. */
+  private static List<String> runFlags(OperatorSettings s) {
+    List<String> flags = new ArrayList<>(List.of("--namespace", s.namespace(), "--instance-name", s.instanceName(),
+        "--mesh-bind-address", s.meshBindAddress(), "--mesh-port", String.valueOf(s.meshPort()),
+        "--health-port", String.valueOf(s.healthPort()), "--max-share-size", String.valueOf(s.maxShareSize()),
+        "--frame-limit", String.valueOf(s.frameLimit()), "--identity-secret", s.identitySecretName(),
+        s.leaderElection() ? "--leader-election" : "--no-leader-election", "--lease-name", s.leaseName(),
+        "--kubeconfig", s.kubeconfig().toString(), "--stuck-after", GoDuration.format(s.stuckAfter()),
+        "--revoke-timeout", GoDuration.format(s.revokeTimeout()), "--cert-validity", GoDuration.format(s.certValidity()),
+        "--cert-renew-before", GoDuration.format(s.certRenewBefore()),
+        "--key-rollover-grace", GoDuration.format(s.keyRolloverGrace())));
+    if (s.externalUrl() != null) {
+      flags.addAll(List.of("--external-url", s.externalUrl()));
+    }
+    return flags;
+  }
+
+  private void requireStopped() {
+    if (operator != null || process != null) {
+      throw new IllegalStateException(name + "'s operator is already running");
+    }
   }
 
   /** A second replica of this org's operator on the same cluster, on other ports: it stands by. */
@@ -104,11 +237,95 @@ public final class Org implements AutoCloseable {
     return settings.meshPort(meshPort).build();
   }
 
+  /** Stops the operator gracefully: closed in this JVM, or SIGTERM to its process (which then closes it). */
   public void stopOperator() {
     if (operator != null) {
       operator.close();
       operator = null;
+      closeApiLink();
     }
+    if (process != null) {
+      process.destroy();
+      try {
+        if (!process.waitFor(START.toSeconds(), TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new AssertionError(name + "'s operator process did not end within " + START + " of SIGTERM");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      } finally {
+        process = null;
+      }
+    }
+  }
+
+  /**
+   * Kills the operator as kill -9 would: nothing it would say on its way out (the lease given back, close
+   * frames, a last status write) reaches anyone, and what it was doing is left half done. A process gets
+   * SIGKILL. An operator in this JVM is first cut off: {@code cutLinks} drops its peer links (without a
+   * WebSocket close frame) and its API proxy drops every connection, in-flight requests included; only
+   * then is it closed, unheard, and its API proxy is never opened again.
+   */
+  public void killOperator(Runnable cutLinks) {
+    if (process != null) {
+      process.destroyForcibly();
+      try {
+        if (!process.waitFor(START.toSeconds(), TimeUnit.SECONDS)) {
+          throw new AssertionError(name + "'s operator process outlived SIGKILL for " + START);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        process = null;
+      }
+    }
+    if (operator != null) {
+      apiLink.cut();
+      cutLinks.run();
+      operator.close();
+      operator = null;
+      closeApiLink();
+    }
+  }
+
+  private void closeApiLink() {
+    if (apiLink != null) {
+      try {
+        apiLink.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+      apiLink = null;
+    }
+  }
+
+  /** Whether the operator answers its readiness probe with 200 (it leads and its controllers run). */
+  public boolean ready() {
+    int port = operator != null ? operator.healthPort() : process != null ? processHealthPort : -1;
+    if (port < 0) {
+      return false;
+    }
+    try {
+      HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+          .timeout(Duration.ofSeconds(10)).build();
+      return PROBE.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Whether the operator runs as a process of its own. */
+  public boolean runsAsProcess() {
+    return process != null;
+  }
+
+  /** The port the operator's peer link listens on (the same after a restart). */
+  public int meshPort() {
+    return meshPort;
   }
 
   public String name() {

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 /** What people do with pairings in the scenarios: invite, hand an invitation over, accept, look. */
 public final class Pairings {
 
-  public static final Duration WAIT = Duration.ofSeconds(30);
+  public static final Duration WAIT = Duration.ofSeconds(120);
 
   private Pairings() {}
 
@@ -79,8 +79,11 @@ public final class Pairings {
   }
 
   public static void awaitPhase(Org org, String name, PairingPhase phase) {
-    Org.await(org.name() + "/" + name + " to be " + phase + " (it is " + phase(org, name) + ", "
-        + describe(org, name) + ")", WAIT, () -> phase(org, name) == phase);
+    try {
+      Org.await(org.name() + "/" + name + " to be " + phase, WAIT, () -> phase(org, name) == phase);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " (it is " + phase(org, name) + ", " + describe(org, name) + ")", e);
+    }
   }
 
   public static Optional<Condition> condition(Org org, String name, String type) {
