@@ -26,7 +26,8 @@ public record OperatorSettings(
     Duration revokeTimeout,
     Duration certValidity,
     Duration certRenewBefore,
-    Duration keyRolloverGrace) {
+    Duration keyRolloverGrace,
+    Path dataDir) {
 
   /**
    * How long deleting a PeerPairing (or an outgoing share) waits to tell a peer without a link before
@@ -54,7 +55,8 @@ public record OperatorSettings(
         .healthPort(healthPort).identitySecretName(identitySecretName).leaderElection(leaderElection)
         .leaseName(leaseName).kubeconfig(kubeconfig).embedded(embedded).embeddedPort(embeddedPort)
         .kubeconfigOut(kubeconfigOut).stuckAfter(stuckAfter).revokeTimeout(revokeTimeout).certValidity(certValidity)
-        .certRenewBefore(certRenewBefore).keyRolloverGrace(keyRolloverGrace);
+        .certRenewBefore(certRenewBefore).keyRolloverGrace(keyRolloverGrace)
+        .dataDir(dataDir);
   }
 
   /** Named settings with the flags' defaults; {@link #build} checks nothing ({@link #validate} does). */
@@ -79,6 +81,7 @@ public record OperatorSettings(
     private Duration certValidity = DEFAULT_CERT_VALIDITY;
     private Duration certRenewBefore = DEFAULT_CERT_RENEW_BEFORE;
     private Duration keyRolloverGrace = DEFAULT_KEY_ROLLOVER_GRACE;
+    private Path dataDir;
 
     private Builder() {}
 
@@ -182,10 +185,17 @@ public record OperatorSettings(
       return this;
     }
 
+    /** With --embedded: where the embedded API server keeps its objects across restarts (null: in memory). */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
     public OperatorSettings build() {
       return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
           frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
-          kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace);
+          kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace,
+          dataDir);
     }
   }
 
@@ -222,6 +232,9 @@ public record OperatorSettings(
     }
     if (kubeconfigOut != null && !embedded) {
       throw new IllegalArgumentException("--kubeconfig-out only goes with --embedded");
+    }
+    if (dataDir != null && !embedded) {
+      throw new IllegalArgumentException("--data-dir only goes with --embedded: a real API server keeps its own objects");
     }
     if (certValidity.compareTo(Duration.ofMinutes(1)) < 0) {
       throw new IllegalArgumentException("--cert-validity must be at least 1m, got " + certValidity);
