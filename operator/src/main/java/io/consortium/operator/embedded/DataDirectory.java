@@ -86,7 +86,13 @@ public final class DataDirectory implements AutoCloseable {
         throw new IllegalStateException("the data directory " + absolute + " (--data-dir) is in use by another"
             + " consortium-operator; stop it, or give this one another --data-dir");
       }
-      return new DataDirectory(absolute, channel, lock);
+      DataDirectory data = new DataDirectory(absolute, channel, lock);
+      // The ports are needed before the store is read: they are bound first.
+      Path portsFile = absolute.resolve(PORTS);
+      if (Files.exists(portsFile)) {
+        data.ports.load(new StringReader(Files.readString(portsFile, StandardCharsets.UTF_8)));
+      }
+      return data;
     } catch (OverlappingFileLockException e) {
       closeQuietly(channel);
       throw new IllegalStateException("the data directory " + absolute + " (--data-dir) is already in use in this process");
@@ -116,10 +122,6 @@ public final class DataDirectory implements AutoCloseable {
         } catch (NumberFormatException e) {
           throw unreadable(resourceVersion, "not a number: '" + text + "'");
         }
-      }
-      Path portsFile = dir.resolve(PORTS);
-      if (Files.exists(portsFile)) {
-        ports.load(new StringReader(Files.readString(portsFile, StandardCharsets.UTF_8)));
       }
       Path objectsFile = dir.resolve(OBJECTS);
       List<StoredObject> objects = new ArrayList<>();

@@ -106,6 +106,12 @@ final class DiscoveryFront extends Dispatcher {
     if ("POST".equals(request.getMethod()) && bare.endsWith("/selfsubjectrulesreviews")) {
       return json(allowEverything(request));
     }
+    if ("GET".equals(request.getMethod()) && ApiPath.parse(path).isWatch() && request.getHeader("Upgrade") == null) {
+      // The CRUD store streams a watch over WebSocket (as the fabric8 client asks for it), not over chunked
+      // HTTP as client-go does; kubectl's informers then list again instead, kubectl get --watch stops here.
+      return ApiStatus.badRequest("the embedded API server streams watches over WebSocket only, not over chunked"
+          + " HTTP: kubectl get --watch and kubectl wait do not work against it");
+    }
     RecordedRequest forwarded;
     try {
       forwarded = readableBody(request);
