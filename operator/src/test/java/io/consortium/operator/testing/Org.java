@@ -119,6 +119,11 @@ public final class Org implements AutoCloseable {
     return kubeconfig;
   }
 
+  /** This org's API server: what it was asked, and by whom. */
+  public EmbeddedApiServer cluster() {
+    return cluster;
+  }
+
   public String output() {
     return output.toString(StandardCharsets.UTF_8);
   }
