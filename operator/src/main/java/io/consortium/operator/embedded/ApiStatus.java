@@ -31,6 +31,14 @@ final class ApiStatus {
     return failure(400, "BadRequest", message, null, null);
   }
 
+  static MockResponse internalError(String message) {
+    return failure(500, "InternalError", message, null, null);
+  }
+
+  static MockResponse requestEntityTooLarge(String message) {
+    return failure(413, "RequestEntityTooLarge", message, null, null);
+  }
+
   static MockResponse unsupportedMediaType(String message) {
     return failure(415, "UnsupportedMediaType", message, null, null);
   }

@@ -36,6 +36,8 @@ final class DiscoveryFront extends Dispatcher {
 
   /** The Kubernetes version this server says it is: kubectl's version skew rules and the docs go by it. */
   static final String SERVER_VERSION = "v1.33.0";
+  /** The API server's own limit on a request body (3 MiB); etcd's on an object is lower (see EmbeddedStore). */
+  private static final int REQUEST_LIMIT = 3 * 1024 * 1024;
   private static final String OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
   private final EmbeddedStore store;
@@ -155,6 +157,9 @@ final class DiscoveryFront extends Dispatcher {
    * merge patch it equals when it has no list and no directive. Other bodies go as they came.
    */
   private RecordedRequest readableBody(RecordedRequest request) throws Refusal {
+    if (request.getBody() != null && request.getBody().size() > REQUEST_LIMIT) {
+      throw new Refusal(ApiStatus.requestEntityTooLarge("Request entity too large: limit is " + REQUEST_LIMIT));
+    }
     String contentType = request.getHeader("Content-Type");
     if (contentType == null || request.getBody() == null || request.getBody().size() == 0) {
       return request;

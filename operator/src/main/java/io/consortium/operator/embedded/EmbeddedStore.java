@@ -31,6 +31,8 @@ final class EmbeddedStore extends KubernetesCrudDispatcher {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+  /** etcd's default --max-request-bytes: a real API server cannot store a larger object. */
+  static final int ETCD_REQUEST_LIMIT = 1536 * 1024;
 
   /** A write refused by an admission check, carried out of the CRUD handler to the answer. */
   private static final class Refused extends RuntimeException {
@@ -94,6 +96,10 @@ final class EmbeddedStore extends KubernetesCrudDispatcher {
     String existing = oldAttributes == null ? null : map.get(oldAttributes);
     ApiPath target = ApiPath.parse(path);
     if (newState != null && !restoring) {
+      if (newState.length() > ETCD_REQUEST_LIMIT / 4
+          && newState.getBytes(StandardCharsets.UTF_8).length > ETCD_REQUEST_LIMIT) {
+        throw new Refused(ApiStatus.internalError("etcdserver: request is too large"));
+      }
       admit(target, existing, newState);
     }
     super.processEvent(path, pathAttributes, oldAttributes, resource, newState);

@@ -158,6 +158,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     JsonNode payload;
     try {
       payload = kind.payload(share);
+      ObjectSize.requirePayloadFits(name, payload);
     } catch (InvalidShareSource e) {
       writer.update(kind.type(), name, kind::newStatus, fresh -> {
         T st = fresh.getStatus();

@@ -167,6 +167,21 @@ class EmbeddedApiServerTest {
     assertThat(withList.json().path("message").asText()).contains("--type merge");
   }
 
+  @Test
+  void an_object_etcd_would_refuse_is_refused_as_a_real_server_refuses_it() throws Exception {
+    String big = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\""
+        + "x".repeat(1600 * 1024) + "\"}}";
+    String fits = big.replace("\"big\"", "\"fits\"").replace("x".repeat(1600 * 1024), "x".repeat(1024 * 1024));
+
+    Answer refused = send("POST", "/api/v1/namespaces/default/configmaps", "application/json", big);
+
+    assertThat(refused.code()).isEqualTo(500);
+    assertThat(refused.json().path("message").asText()).isEqualTo("etcdserver: request is too large");
+    assertThat(send("GET", "/api/v1/namespaces/default/configmaps/big", null, null).code()).isEqualTo(404);
+    assertThat(send("POST", "/api/v1/namespaces/default/configmaps", "application/json", fits).code())
+        .as("1 MiB is stored, as on a real server").isEqualTo(201);
+  }
+
   static byte[] envelope(String apiVersion, String kind, byte[] raw) {
     byte[] unknown = new ProtoWriter().message(1, new ProtoWriter().string(1, apiVersion).string(2, kind))
         .bytes(2, raw).toByteArray();
