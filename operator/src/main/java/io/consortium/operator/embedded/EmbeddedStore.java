@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -245,6 +246,37 @@ final class EmbeddedStore extends KubernetesCrudDispatcher {
     if (data != null) {
       data.flush();
     }
+  }
+
+  /**
+   * A JSON merge patch as RFC 7386 (and a real API server) applies it: a list replaces the list, null
+   * removes the field. The CRUD store's own merge (Jackson's readerForUpdating) appends to lists and
+   * stores nulls.
+   */
+  @Override
+  public JsonNode merge(JsonNode base, String patch) throws KubernetesCrudDispatcherException {
+    JsonNode parsed;
+    try {
+      parsed = MAPPER.readTree(patch);
+    } catch (IOException e) {
+      throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
+    }
+    return mergePatch(base.deepCopy(), parsed);
+  }
+
+  static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch.deepCopy();
+    }
+    ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : MAPPER.createObjectNode();
+    patch.fields().forEachRemaining(field -> {
+      if (field.getValue().isNull()) {
+        result.remove(field.getKey());
+      } else {
+        result.set(field.getKey(), mergePatch(result.get(field.getKey()), field.getValue()));
+      }
+    });
+    return result;
   }
 
   private static JsonNode read(String json) {

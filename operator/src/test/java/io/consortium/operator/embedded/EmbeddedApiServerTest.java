@@ -168,6 +168,20 @@ class EmbeddedApiServerTest {
   }
 
   @Test
+  void a_merge_patch_replaces_a_list_and_null_removes_a_field_as_rfc_7386_says() throws Exception {
+    send("POST", KEYSHARES, "application/json", keyShare("merged").replace("\"to\":[\"org2\"]",
+        "\"to\":[\"org2\"],\"usage\":\"Admin\""));
+
+    send("PATCH", KEYSHARES + "/merged", "application/merge-patch+json",
+        "{\"spec\":{\"to\":[\"org3\",\"org4\"],\"usage\":null}}");
+
+    JsonNode spec = send("GET", KEYSHARES + "/merged", null, null).json().path("spec");
+    assertThat(spec.path("to").toString()).isEqualTo("[\"org3\",\"org4\"]");
+    assertThat(spec.has("usage")).isFalse();
+    assertThat(spec.has("generate")).as("what the patch does not name stays").isTrue();
+  }
+
+  @Test
   void an_object_etcd_would_refuse_is_refused_as_a_real_server_refuses_it() throws Exception {
     String big = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},\"data\":{\"a\":\""
         + "x".repeat(1600 * 1024) + "\"}}";

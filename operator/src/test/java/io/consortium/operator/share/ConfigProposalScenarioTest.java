@@ -182,7 +182,7 @@ class ConfigProposalScenarioTest {
 
     awaitRecipient(org1, "org3", SharePhase.Accepted);
     assertThat(org3.client().resources(ConfigProposal.class).withName(INCOMING).get().getStatus().decidedBy)
-        .isEqualTo("acceptPolicy of pairing org1");
+        .isEqualTo("org3 (acceptPolicy of pairing org1)");
     Org.await("org1 to count org3", Pairings.WAIT, () -> outgoing(org1).getStatus().approvals == 2);
     assertThat(outgoing(org1).getStatus().policySummary).as("org2 has not decided").isEqualTo("2/3 (ALL needs 3)");
     assertThat(outgoing(org1).getStatus().envelopeConfigMap).isNull();
