@@ -22,11 +22,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Serves what kubectl asks before it does anything (version and API discovery) in front of the
- * fabric8 CRUD dispatcher, which would answer {@code /api} and {@code /apis} with stored objects.
+ * Serves what kubectl asks before it does anything (version, API discovery, OpenAPI) in front of the
+ * store, which would answer {@code /api} and {@code /apis} with stored objects, and turns what kubectl
+ * sends into what the store reads (protobuf bodies, strategic merge patches that are merge patches).
  * Custom resources are discovered from the CRDs stored in the server, so {@code kubectl get shares}
- * expands the category as a real API server does; lists asked for as a Table get the CRD's
- * printer columns through {@link TablePrinter}.
+ * expands the category as a real API server does; lists asked for as a Table get the CRD's printer
+ * columns through {@link TablePrinter}.
  */
 final class DiscoveryFront extends Dispatcher {
 

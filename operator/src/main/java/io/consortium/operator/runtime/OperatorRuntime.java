@@ -75,7 +75,8 @@ public final class OperatorRuntime implements AutoCloseable {
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final String namespace;
-  private Operator operator;
+  /** Set once the controllers are registered; the health server, started before, reads it. */
+  private volatile Operator operator;
   private LocalIdentity identity;
   private IdentityUpkeep upkeep;
   private KubernetesClient client;
@@ -125,19 +126,18 @@ public final class OperatorRuntime implements AutoCloseable {
     OperatorRuntime runtime = new OperatorRuntime(namespace);
     try {
       runtime.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      runtime.health = HealthServer.start(port(data, "health-port", settings.healthPort(), "--health-port"),
+      runtime.health = HealthServer.start(port(data, "health-port", settings.healthPort()),
           runtime::liveness, runtime::readiness, runtime.registry);
       runtime.resources.add(runtime.health);
       runtime.meshReservation = PortReservation.bind(settings.meshBindAddress(),
-          port(data, "mesh-port", settings.meshPort(), "--mesh-port"), "mesh", "--mesh-port");
+          port(data, "mesh-port", settings.meshPort()), "mesh", "--mesh-port");
       runtime.resources.add(runtime.meshReservation);
       if (!settings.embedded()) {
         runtime.client = new KubernetesClientBuilder().withConfig(config)
             .withKubernetesSerialization(TolerantSerialization.create()).build();
         return runtime;
       }
-      EmbeddedApiServer server = EmbeddedApiServer.start(port(data, "embedded-port", settings.embeddedPort(),
-          "--embedded-port"), data);
+      EmbeddedApiServer server = EmbeddedApiServer.start(port(data, "embedded-port", settings.embeddedPort()), data);
       runtime.resources.add(server);
       if (data != null) {
         data.rememberPort("health-port", runtime.health.port());
@@ -178,7 +178,7 @@ public final class OperatorRuntime implements AutoCloseable {
    * The port to bind: the one given; with a data directory and none given (0), the one this instance
    * listened on before, which its invitations and kubeconfig name; else 0, any free one.
    */
-  private static int port(DataDirectory data, String name, int given, String flag) {
+  private static int port(DataDirectory data, String name, int given) {
     if (given != 0 || data == null) {
       return given;
     }

@@ -103,7 +103,8 @@ class EmbeddedPersistenceTest {
     try (EmbeddedApiServer restarted = EmbeddedApiServer.start(0, DataDirectory.open(dir));
         KubernetesClient client = restarted.newClient("default")) {
       assertThat(client.configMaps().withName("kept").get().getData()).containsEntry("a", "1");
-      assertThat(dir.resolve(DataDirectory.OBJECTS + ".tmp")).doesNotExist();
+      restarted.flush();
+      assertThat(dir.resolve(DataDirectory.OBJECTS + ".tmp")).as("nothing half-written is left").doesNotExist();
     }
   }
 
