@@ -121,10 +121,11 @@ Nothing is cluster-wide: the operator watches one namespace and does not read CR
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
-# Leader election: only the Lease holder runs the controllers and the peer link.
+# Leader election: only the Lease holder runs the controllers and the peer link; a clean stop deletes
+# the Lease it holds, so that the next leader need not wait for it to expire.
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
-  verbs: ["get", "list", "watch", "create", "update", "patch"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 # Accepted CCaaS chaincode runs as a Deployment and a Service in this namespace.
 - apiGroups: ["apps"]
   resources: ["deployments"]

@@ -46,7 +46,7 @@ final class ShareTimings implements AutoCloseable {
 
   static final String AGENT = "consortium-bench";
   /** The operators' client (fabric8's default User-Agent); what the per-share figures count. */
-  static final String OPERATOR_AGENT = "fabric8-kubernetes-client";
+  static final String OPERATOR_AGENT = "consortium-operator";
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final List<Organization> orgs;

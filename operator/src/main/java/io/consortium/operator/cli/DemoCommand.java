@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run a consortium on this machine: each organization an embedded API server with its own operator,",
       "paired over TLS; org1 shares a key, org2 accepts, org3 rejects, org1 revokes. Keeps running for kubectl",
-      "until Ctrl-C."
+      "until Ctrl-C. Each organization's objects are kept in the work directory (orgN-data): run it again in the",
+      "same directory and the consortium comes back as it was, links included."
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -22,7 +23,7 @@ public final class DemoCommand implements Callable<Integer> {
   int orgs;
 
   @Option(names = "--workdir", defaultValue = "consortium-demo",
-      description = "Where each organization's kubeconfig is written. Default: ${DEFAULT-VALUE}.")
+      description = "Where each organization's kubeconfig and data directory go. Default: ${DEFAULT-VALUE}.")
   Path workdir;
 
   @Option(names = "--exit", description = "Stop once the story is told instead of running on for kubectl.")
@@ -38,8 +39,14 @@ public final class DemoCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(consortium::close, "demo-shutdown"));
     try {
       consortium.start(orgs, workdir);
-      consortium.pairAll();
-      consortium.tellTheStory();
+      if (consortium.restored()) {
+        System.out.println("Restored the consortium kept in " + workdir + " (the story was told when it was made;"
+            + " give an empty --workdir to see it again)");
+        consortium.reconnect();
+      } else {
+        consortium.pairAll();
+        consortium.tellTheStory();
+      }
     } catch (RuntimeException e) {
       consortium.close();
       throw e;

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code consortium-operator run}: the operator itself. Every flag has an environment twin for the chart. */
 @Command(
@@ -148,7 +150,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--embedded", defaultValue = "${env:CONSORTIUM_EMBEDDED:-false}",
       description = "Start an API server in this process (the fabric8 mock server with CRDs installed) and run"
-          + " against it: for trying the operator without a cluster (env CONSORTIUM_EMBEDDED).")
+          + " against it: for trying the operator without a cluster (env CONSORTIUM_EMBEDDED). It keeps everything"
+          + " in memory unless --data-dir is given; ports not given are chosen free and printed.")
   boolean embedded;
 
   @Option(names = "--embedded-port", defaultValue = "${env:CONSORTIUM_EMBEDDED_PORT:-0}",
@@ -159,8 +162,25 @@ public final class RunCommand implements Callable<Integer> {
       description = "With --embedded: where to write a kubeconfig for kubectl (env CONSORTIUM_KUBECONFIG_OUT).")
   Path kubeconfigOut;
 
+  @Option(names = "--data-dir", defaultValue = "${env:CONSORTIUM_DATA_DIR}",
+      description = "With --embedded: keep the embedded API server's objects (the instance identity, pairings and"
+          + " shares among them) and its ports in this directory across restarts (env CONSORTIUM_DATA_DIR)."
+          + " Default: none; everything is in memory and a restart starts empty, with a new identity.")
+  Path dataDir;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    // In embedded mode a port not given is any free one (or the one kept in --data-dir), so that two
+    // instances on one machine never collide on a default.
+    if (embedded && !given("--mesh-port", "CONSORTIUM_MESH_PORT")) {
+      meshPort = 0;
+    }
+    if (embedded && !given("--health-port", "CONSORTIUM_HEALTH_PORT")) {
+      healthPort = 0;
+    }
     OperatorSettings settings = OperatorSettings.builder()
         .namespace(namespace).instanceName(instanceName).meshBindAddress(meshBindAddress).meshPort(meshPort)
         .externalUrl(externalUrl).maxShareSize(maxShareSize).frameLimit(frameLimit).healthPort(healthPort)
@@ -171,11 +191,16 @@ public final class RunCommand implements Callable<Integer> {
         .meshHeaderTimeout(meshHeaderTimeout).meshHelloTimeout(meshHelloTimeout).meshMaxPending(meshMaxPending)
         .meshMaxPendingPerAddress(meshMaxPendingPerAddress).maxTransfersPerLink(maxTransfersPerLink)
         .maxSpooledPerLink(maxSpooledPerLink).transferDir(transferDir)
+        .dataDir(dataDir)
         .build();
     settings.validate();
     OperatorRuntime runtime = OperatorRuntime.start(settings, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "shutdown"));
     // Keep running: the operator's own threads carry on; main() must not call System.exit.
     return -1;
+  }
+
+  private boolean given(String flag, String env) {
+    return spec.commandLine().getParseResult().hasMatchedOption(flag) || System.getenv(env) != null;
   }
 }

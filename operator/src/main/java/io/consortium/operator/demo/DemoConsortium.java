@@ -11,6 +11,7 @@ import io.consortium.operator.api.v1alpha1.spec.KeyUsage;
 import io.consortium.operator.api.v1alpha1.spec.PairingPhase;
 import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
+import io.consortium.operator.embedded.DataDirectory;
 import io.consortium.operator.embedded.EmbeddedApiServer;
 import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
@@ -19,6 +20,7 @@ import io.consortium.operator.runtime.OperatorSettings;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.ByteArrayOutputStream;
@@ -58,22 +60,57 @@ public final class DemoConsortium implements AutoCloseable {
     return orgs;
   }
 
-  /** Starts {@code count} organizations, org1 to orgN, with their kubeconfigs in {@code workdir}. */
+  /**
+   * Starts {@code count} organizations, org1 to orgN, with their kubeconfigs in {@code workdir} and their
+   * clusters' objects in {@code workdir/orgN-data}: a demo started again in the same directory finds its
+   * consortium as it left it, on the same ports, and the links come back.
+   */
   public void start(int count, Path workdir) {
     for (int i = 1; i <= count; i++) {
       String name = "org" + i;
-      EmbeddedApiServer cluster = EmbeddedApiServer.start(0);
+      DataDirectory data = DataDirectory.open(workdir.resolve(name + "-data"));
+      EmbeddedApiServer cluster = EmbeddedApiServer.start(data.port("embedded-port").orElse(0), data);
+      data.rememberPort("embedded-port", cluster.port());
       Path kubeconfig = workdir.resolve(name + ".kubeconfig");
       cluster.writeKubeconfig(kubeconfig, name, name);
       KubernetesClient client = cluster.newClient(name);
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-      OperatorRuntime operator = OperatorRuntime.start(OperatorSettings.builder().namespace(name).instanceName(name)
-          .meshBindAddress("127.0.0.1").meshPort(0).healthPort(0).kubeconfig(kubeconfig).build(),
-          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .createOr(NonDeletingOperation::update);
+      OperatorRuntime operator;
+      try {
+        operator = OperatorRuntime.start(OperatorSettings.builder().namespace(name).instanceName(name)
+            .meshBindAddress("127.0.0.1").meshPort(data.port("mesh-port").orElse(0)).healthPort(0)
+            .kubeconfig(kubeconfig).build(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        client.close();
+        cluster.close();
+        throw e;
+      }
+      // The invitations org1 issued name this port: the next start takes it again.
+      data.rememberPort("mesh-port", operator.meshPort());
       orgs.add(new Organization(name, cluster, operator, client, kubeconfig));
-      out.printf("%s: API server %s, instance ID %s..., kubeconfig %s%n", name, cluster.url(),
-          operator.identity().instanceId().substring(0, 16), kubeconfig);
+      out.printf("%s: API server %s, instance ID %s..., kubeconfig %s, data %s%n", name, cluster.url(),
+          operator.identity().instanceId().substring(0, 16), kubeconfig, data.path());
     }
+  }
+
+  /** Whether the organizations were restored from an earlier run (org1 has pairings already). */
+  public boolean restored() {
+    return !orgs.get(0).client().resources(PeerPairing.class).list().getItems().isEmpty();
+  }
+
+  /** A restored consortium: waits until org1's links to the organizations started are back, with no new invitation. */
+  public void reconnect() {
+    Organization org1 = orgs.get(0);
+    for (Organization other : orgs.subList(1, orgs.size())) {
+      if (phase(org1, other.name()) == null) {
+        continue;
+      }
+      await("org1 and " + other.name() + " to reconnect", () -> phase(org1, other.name()) == PairingPhase.Connected
+          && phase(other, org1.name()) == PairingPhase.Connected);
+      out.printf("reconnected: org1 <-> %s (Connected, no new invitation)%n", other.name());
+    }
+    showShares();
   }
 
   /** org1 invites every other organization; each redeems; waits until every link is up. */

@@ -32,6 +32,16 @@ final class BuiltinResources {
 
   private BuiltinResources() {}
 
+  /** The kind of a built-in resource ("v1", "secrets" -> "Secret"), or null. */
+  static String kindOf(String groupVersion, String plural) {
+    List<Map<String, Object>> resources = "v1".equals(groupVersion) ? CORE : GROUPS.get(groupVersion);
+    if (resources == null) {
+      return null;
+    }
+    return resources.stream().filter(r -> plural.equals(r.get("name"))).map(r -> (String) r.get("kind")).findFirst()
+        .orElse(null);
+  }
+
   private static Map<String, Object> resource(String plural, String singular, String kind, boolean namespaced,
       List<String> shortNames) {
     Map<String, Object> r = new LinkedHashMap<>();

@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.consortium.operator.api.ResourceNames;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +24,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Serves what kubectl asks before it does anything (version and API discovery) in front of the
- * fabric8 CRUD dispatcher, which would answer {@code /api} and {@code /apis} with stored objects.
+ * Serves what kubectl asks before it does anything (version, API discovery, OpenAPI) in front of the
+ * store, which would answer {@code /api} and {@code /apis} with stored objects, and turns what kubectl
+ * sends into what the store reads (protobuf bodies, strategic merge patches that are merge patches).
  * Custom resources are discovered from the CRDs stored in the server, so {@code kubectl get shares}
- * expands the category as a real API server does; lists asked for as a Table get the CRD's
- * printer columns through {@link TablePrinter}.
+ * expands the category as a real API server does; lists asked for as a Table get the CRD's printer
+ * columns through {@link TablePrinter}.
  */
 final class DiscoveryFront extends Dispatcher {
 
@@ -33,16 +37,24 @@ final class DiscoveryFront extends Dispatcher {
   private static final List<String> ALL_VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
-  private final Dispatcher crud;
+  /** The Kubernetes version this server says it is: kubectl's version skew rules and the docs go by it. */
+  static final String SERVER_VERSION = "v1.33.0";
+  /** The API server's own limit on a request body (3 MiB); etcd's on an object is lower (see EmbeddedStore). */
+  private static final int REQUEST_LIMIT = 3 * 1024 * 1024;
+  private static final String OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+  private final EmbeddedStore store;
   private final Supplier<List<CustomResourceDefinition>> crds;
   private final ObjectMapper mapper = new ObjectMapper();
   private final TablePrinter tables;
+  private final OpenApiDocuments openApi;
   private final RequestCounter requests;
 
-  DiscoveryFront(Dispatcher crud, Supplier<List<CustomResourceDefinition>> crds, RequestCounter requests) {
-    this.crud = crud;
+  DiscoveryFront(EmbeddedStore store, Supplier<List<CustomResourceDefinition>> crds, RequestCounter requests) {
+    this.store = store;
     this.crds = crds;
     this.tables = new TablePrinter(mapper);
+    this.openApi = new OpenApiDocuments(crds, mapper);
     this.requests = requests;
   }
 
@@ -74,49 +86,50 @@ final class DiscoveryFront extends Dispatcher {
         }
       }
     }
-    String contentType = request.getHeader("Content-Type");
-    if (contentType != null && contentType.contains("protobuf")) {
-      // kubectl create sends built-in kinds as protobuf, which the CRUD store cannot read (it would
-      // hang); 415 makes client-go send JSON instead.
-      return new MockResponse().setResponseCode(415).setHeader("Content-Type", "application/json")
-          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"UnsupportedMediaType\","
-              + "\"message\":\"the embedded API server reads JSON only\",\"code\":415}");
+    if ("GET".equals(request.getMethod()) && bare.equals("/openapi/v2")) {
+      return new MockResponse().setResponseCode(200).setHeader("Content-Type", OPENAPI_V2_PROTOBUF)
+          .setBody(openApi.v2Protobuf());
     }
     if ("GET".equals(request.getMethod()) && bare.equals("/openapi/v3")) {
-      return json(openApiPaths());
+      return json(openApi.v3Root());
     }
     if ("GET".equals(request.getMethod()) && bare.startsWith("/openapi/v3/apis/")) {
       String[] gv = bare.substring("/openapi/v3/apis/".length()).split("/");
       if (gv.length == 2) {
-        ObjectNode document = openApiDocument(gv[0], gv[1]);
+        ObjectNode document = openApi.v3GroupVersion(gv[0], gv[1]);
         if (document != null) {
           return json(document);
         }
       }
     }
     if (bare.startsWith("/openapi/")) {
-      // Only the custom resources' schemas are served (for kubectl explain); the CRUD store would
-      // answer anything else with every stored object, which kubectl then tries to read as a schema.
+      // Built-in kinds have no schema here; the CRUD store would answer with every stored object.
       return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
           .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\","
-              + "\"message\":\"the embedded API server serves no OpenAPI document\",\"code\":404}");
+              + "\"message\":\"the embedded API server has no OpenAPI document at " + bare + "\",\"code\":404}");
     }
     if ("POST".equals(request.getMethod()) && bare.endsWith("/selfsubjectrulesreviews")) {
       return json(allowEverything(request));
     }
+    if ("GET".equals(request.getMethod()) && ApiPath.parse(path).isWatch() && request.getHeader("Upgrade") == null) {
+      // The CRUD store streams a watch over WebSocket (as the fabric8 client asks for it), not over chunked
+      // HTTP as client-go does; kubectl's informers then list again instead, kubectl get --watch stops here.
+      return ApiStatus.badRequest("the embedded API server streams watches over WebSocket only, not over chunked"
+          + " HTTP: kubectl get --watch and kubectl wait do not work against it");
+    }
+    RecordedRequest forwarded;
+    try {
+      forwarded = readableBody(request);
+    } catch (Refusal refusal) {
+      return refusal.response;
+    }
     if ("GET".equals(request.getMethod()) && query >= 0 && path.contains("fieldSelector=")
-        && crud instanceof io.fabric8.mockwebserver.crud.CrudDispatcher store) {
+        && !ApiPath.parse(path).isWatch()) {
       // kubectl describe finds a resource's Events by field selector, which the CRUD store ignores.
       return FieldSelectors.filter(store.handleGet(bare), path.substring(query + 1), mapper);
     }
-    if ("POST".equals(request.getMethod())) {
-      MockResponse refused = refuseInvalidName(request);
-      if (refused != null) {
-        return refused;
-      }
-    }
     // kubectl adds ?timeout=32s to everything; the CRUD dispatcher reads the query otherwise as it is.
-    MockResponse response = crud.dispatch(request);
+    MockResponse response = store.dispatch(forwarded);
     String accept = request.getHeader("Accept");
     if ("GET".equals(request.getMethod()) && accept != null && accept.contains("as=Table") && response.code() == 200) {
       CustomResourceDefinition crd = crdFor(bare);
@@ -124,53 +137,85 @@ final class DiscoveryFront extends Dispatcher {
         return tables.toTable(response, crd);
       }
     }
+    // Without a Content-Type client-go decodes the answer as what it asked for, protobuf for built-in kinds.
+    if (response.getWebSocketListener() == null && response.header("Content-Type") == null) {
+      response.setHeader("Content-Type", "application/json");
+    }
     return response;
   }
 
+  /** A request body the store cannot read, answered as a real server answers it. */
+  private static final class Refusal extends Exception {
+    private final transient MockResponse response;
+
+    Refusal(MockResponse response) {
+      super(null, null, false, false);
+      this.response = response;
+    }
+  }
+
   /**
-   * A name a real API server refuses (not a DNS-1123 subdomain, e.g. with non-ASCII letters) is refused
-   * here too: the CRUD store would keep it but could never find it again by name (it compares the
-   * percent-encoded path with the name), so nothing could read, patch or delete it.
+   * The request with a body the CRUD store reads: protobuf (kubectl create sends built-in kinds that way)
+   * turned into JSON; a strategic merge patch (kubectl apply sends one for built-in kinds) as the JSON
+   * merge patch it equals when it has no list and no directive. Other bodies go as they came.
    */
-  private MockResponse refuseInvalidName(RecordedRequest request) {
-    String kind = null;
-    String name = null;
-    // Streamed, not read into a tree: a create can carry megabytes of ConfigMap data.
-    try (JsonParser p = mapper.getFactory().createParser(request.getBody().getBytes())) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
+  private RecordedRequest readableBody(RecordedRequest request) throws Refusal {
+    if (request.getBody() != null && request.getBody().size() > REQUEST_LIMIT) {
+      throw new Refusal(ApiStatus.requestEntityTooLarge("Request entity too large: limit is " + REQUEST_LIMIT));
+    }
+    String contentType = request.getHeader("Content-Type");
+    if (contentType == null || request.getBody() == null || request.getBody().size() == 0) {
+      return request;
+    }
+    if (KubernetesProtobuf.isProtobuf(contentType)) {
+      try {
+        String json = KubernetesProtobuf.toJson(request.getBody().getBytes()).toString();
+        return withBody(request, "application/json", json);
+      } catch (KubernetesProtobuf.Unreadable e) {
+        throw new Refusal(ApiStatus.unsupportedMediaType(e.getMessage()));
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("kind".equals(field) && value == JsonToken.VALUE_STRING) {
-          kind = p.getText();
-        } else if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_STRING && "name".equals(key)) {
-              name = p.getText();
-            } else {
-              p.skipChildren();
-            }
-          }
-        } else {
-          p.skipChildren();
+    }
+    if ("PATCH".equals(request.getMethod()) && contentType.startsWith("application/strategic-merge-patch+json")) {
+      String body = new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+      JsonNode patch;
+      try {
+        patch = mapper.readTree(body);
+      } catch (java.io.IOException e) {
+        throw new Refusal(ApiStatus.badRequest("the strategic merge patch is not JSON: " + e.getMessage()));
+      }
+      if (!equalsMergePatch(patch)) {
+        throw new Refusal(ApiStatus.unsupportedMediaType("the embedded API server applies a strategic merge patch only"
+            + " where it equals a JSON merge patch (no lists, no $ directives); use kubectl patch --type merge or"
+            + " --type json"));
+      }
+      return withBody(request, "application/merge-patch+json", body);
+    }
+    if ("PATCH".equals(request.getMethod()) && contentType.startsWith("application/apply-patch")) {
+      throw new Refusal(ApiStatus.unsupportedMediaType("the embedded API server does not do server-side apply;"
+          + " use kubectl apply without --server-side, or kubectl patch --type merge"));
+    }
+    return request;
+  }
+
+  private static boolean equalsMergePatch(JsonNode node) {
+    if (node.isArray()) {
+      return false;
+    }
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        if (field.getKey().startsWith("$") || !equalsMergePatch(field.getValue())) {
+          return false;
         }
       }
-    } catch (Exception e) {
-      return null; // not ours to judge: the CRUD store answers
     }
-    if (name == null || ResourceNames.isSubdomain(name)) {
-      return null;
-    }
-    ObjectNode status = mapper.createObjectNode();
-    status.put("kind", "Status").put("apiVersion", "v1").put("status", "Failure").put("reason", "Invalid")
-        .put("code", 422).put("message", kind + " \"" + name + "\" is invalid: metadata.name: Invalid value: \""
-            + name + "\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or"
-            + " '.', and must start and end with an alphanumeric character (at most 253 characters)");
-    return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
-        .setBody(status.toString());
+    return true;
+  }
+
+  private static RecordedRequest withBody(RecordedRequest request, String contentType, String body) {
+    Headers headers = request.getHeaders().newBuilder().set("Content-Type", contentType).build();
+    return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), headers,
+        new Buffer().writeUtf8(body));
   }
 
   private MockResponse groupVersion(String group, String version) {
@@ -268,80 +313,11 @@ final class DiscoveryFront extends Dispatcher {
     return review;
   }
 
-  /** The OpenAPI v3 discovery document: one path per group/version of the stored CRDs. */
-  private ObjectNode openApiPaths() {
-    ObjectNode root = mapper.createObjectNode();
-    ObjectNode paths = root.putObject("paths");
-    for (CustomResourceDefinition crd : crds.get()) {
-      for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
-        String key = "apis/" + crd.getSpec().getGroup() + "/" + version.getName();
-        paths.putObject(key).put("serverRelativeURL", "/openapi/v3/" + key);
-      }
-    }
-    return root;
-  }
-
-  /** The OpenAPI v3 document of one group/version: each kind's schema, found by kubectl by its GVK. */
-  private ObjectNode openApiDocument(String group, String version) {
-    ObjectNode schemas = mapper.createObjectNode();
-    ObjectNode paths = mapper.createObjectNode();
-    for (CustomResourceDefinition crd : crds.get()) {
-      if (!crd.getSpec().getGroup().equals(group)) {
-        continue;
-      }
-      for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
-        if (!v.getName().equals(version) || v.getSchema() == null) {
-          continue;
-        }
-        String kind = crd.getSpec().getNames().getKind();
-        ObjectNode schema = mapper.valueToTree(v.getSchema().getOpenAPIV3Schema());
-        ObjectNode properties = schema.withObject("/properties");
-        properties.putObject("apiVersion").put("type", "string")
-            .put("description", "APIVersion defines the versioned schema of this representation of an object.");
-        properties.putObject("kind").put("type", "string")
-            .put("description", "Kind is a string value representing the REST resource this object represents.");
-        properties.putObject("metadata").put("type", "object")
-            .put("description", "Standard object's metadata.");
-        if (!schema.has("description")) {
-          schema.put("description", kind + " of " + group + "/" + version + ".");
-        }
-        ObjectNode gvk = schema.putArray("x-kubernetes-group-version-kind").addObject();
-        gvk.put("group", group);
-        gvk.put("kind", kind);
-        gvk.put("version", version);
-        String[] reversed = group.split("\\.");
-        StringBuilder name = new StringBuilder();
-        for (int i = reversed.length - 1; i >= 0; i--) {
-          name.append(reversed[i]).append('.');
-        }
-        String schemaName = name + version + "." + kind;
-        schemas.set(schemaName, schema);
-        // kubectl explain finds a resource's schema through the GET operation of its path.
-        String plural = crd.getSpec().getNames().getPlural();
-        ObjectNode get = paths.putObject("/apis/" + group + "/" + version + "/namespaces/{namespace}/" + plural + "/{name}")
-            .putObject("get");
-        get.put("x-kubernetes-action", "get");
-        get.set("x-kubernetes-group-version-kind", gvk.deepCopy());
-        get.putObject("responses").putObject("200").putObject("content").putObject("application/json")
-            .putObject("schema").put("$ref", "#/components/schemas/" + schemaName);
-      }
-    }
-    if (schemas.isEmpty()) {
-      return null;
-    }
-    ObjectNode document = mapper.createObjectNode();
-    document.put("openapi", "3.0.0");
-    document.putObject("info").put("title", "Kubernetes").put("version", "v1.33.0");
-    document.set("paths", paths);
-    document.putObject("components").set("schemas", schemas);
-    return document;
-  }
-
   private ObjectNode version() {
     ObjectNode v = mapper.createObjectNode();
     v.put("major", "1");
-    v.put("minor", "33");
-    v.put("gitVersion", "v1.33.0-consortium-embedded");
+    v.put("minor", SERVER_VERSION.split("\\.")[1]);
+    v.put("gitVersion", SERVER_VERSION + "-consortium-embedded");
     v.put("platform", "linux/amd64");
     return v;
   }

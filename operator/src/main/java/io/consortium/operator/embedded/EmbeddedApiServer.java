@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.consortium.operator.api.TolerantSerialization;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -27,9 +27,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An API server in this process: the fabric8 mock server in CRUD mode with a discovery front, the
- * operator's CRDs installed. For trying the operator, and for tests, where no cluster is at hand.
- * It validates nothing (no schemas, no CEL rules) and keeps everything in memory.
+ * An API server in this process: the fabric8 mock server in CRUD mode behind a front that answers what
+ * kubectl asks (discovery, OpenAPI, protobuf bodies, tables), with the operator's CRDs installed. For
+ * trying the operator, and for tests, where no cluster is at hand. It checks object names, labels and
+ * annotations as a real server does (see {@link ObjectNames}), not yet the CRDs' schemas and CEL rules.
+ * It keeps its objects in memory, or with a {@link DataDirectory} also on disk, across restarts.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
@@ -37,47 +39,84 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final MockWebServer http;
   private final Thread drainer;
   private final RequestCounter requests;
+  private final EmbeddedStore store;
+  private final DataDirectory data;
 
   /** The mock server logs every request through java.util.logging at INFO; keep a reference so the level sticks. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
-  private EmbeddedApiServer(KubernetesMockServer server, MockWebServer http, RequestCounter requests) {
+  private EmbeddedApiServer(KubernetesMockServer server, MockWebServer http, RequestCounter requests,
+      EmbeddedStore store, DataDirectory data) {
     this.server = server;
     this.http = http;
     this.requests = requests;
+    this.store = store;
+    this.data = data;
     // The mock server records every request; a long-running instance would grow without bound.
     this.drainer = new Thread(this::drainRecordedRequests, "embedded-api-drain");
     this.drainer.setDaemon(true);
   }
 
-  /** Starts a server on loopback ({@code port} 0 picks a free one) with the operator's CRDs installed. */
+  /** Starts a server on loopback ({@code port} 0 picks a free one) with the operator's CRDs installed, in memory. */
   public static EmbeddedApiServer start(int port) {
+    return start(port, null);
+  }
+
+  /**
+   * Starts a server on loopback ({@code port} 0 picks a free one) with the operator's CRDs installed. With
+   * {@code data}, the objects kept there are served again and every change is kept there; the server owns
+   * {@code data} from here on and closes it.
+   */
+  public static EmbeddedApiServer start(int port, DataDirectory data) {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    EmbeddedStore store;
+    try {
+      store = new EmbeddedStore(List.of(new ObjectNames()), data);
+    } catch (RuntimeException e) {
+      if (data != null) {
+        data.close();
+      }
+      throw e;
+    }
     MockWebServer http = new MockWebServer();
-    KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(new ArrayList<>());
     RequestCounter requests = new RequestCounter();
     KubernetesMockServer server = new KubernetesMockServer(new Context(), http, new HashMap<>(),
-        new DiscoveryFront(crud, () -> storedCrds(crud), requests), false);
+        new DiscoveryFront(store, () -> storedCrds(store), requests), false);
     try {
       server.init(InetAddress.getLoopbackAddress(), port);
     } catch (RuntimeException e) {
+      if (data != null) {
+        data.close();
+      }
       throw new IllegalStateException("cannot start the embedded API server on port " + port + ": "
-          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+          + rootMessage(e) + "; choose another with --embedded-port", e);
     }
-    EmbeddedApiServer embedded = new EmbeddedApiServer(server, http, requests);
+    EmbeddedApiServer embedded = new EmbeddedApiServer(server, http, requests, store, data);
     embedded.drainer.start();
     try (KubernetesClient client = embedded.newClient("default")) {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build())
-          .create();
+          .createOr(NonDeletingOperation::update);
+      // The CRDs of this build replace those a data directory kept from an earlier one.
       for (CustomResourceDefinition crd : operatorCrds()) {
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(NonDeletingOperation::update);
       }
+    } catch (RuntimeException e) {
+      embedded.close();
+      throw e;
     }
     return embedded;
   }
 
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
   /** The CRDs stored in the server right now, read straight from its store (no HTTP round trip). */
-  private static List<CustomResourceDefinition> storedCrds(KubernetesCrudDispatcher crud) {
+  private static List<CustomResourceDefinition> storedCrds(EmbeddedStore crud) {
     var response = crud.handleGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions");
     if (response.code() != 200) {
       return List.of();
@@ -172,9 +211,23 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
   }
 
+  /** Where this server keeps its objects, or null when it keeps them in memory only. */
+  public DataDirectory dataDirectory() {
+    return data;
+  }
+
+  /** Waits until every change so far is on disk (nothing to wait for in memory). */
+  public void flush() {
+    store.flush();
+  }
+
   @Override
   public void close() {
     drainer.interrupt();
     server.destroy();
+    if (data != null) {
+      // Writes what is left; the listener is closed, so nothing changes any more.
+      data.close();
+    }
   }
 }

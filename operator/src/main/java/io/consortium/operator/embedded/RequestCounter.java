@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,6 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Counts the requests an embedded API server answers, by client (the User-Agent's product), verb
  * and resource, so that a benchmark can say what one share costs the API server. One map lookup and
  * one increment per request; the path is reduced to its resource (and subresource), never kept.
+ * It also keeps which accesses each client made, as RBAC names them, so that a test can hold what the
+ * operator does against what its Role grants.
  */
 public final class RequestCounter {
 
@@ -30,16 +33,31 @@ public final class RequestCounter {
     }
   }
 
+  /** One access as an RBAC rule grants it: API group ("" for core), resource[/subresource], verb. */
+  public record Access(String client, String group, String resource, String verb) {
+
+    /** "group/resource verb", as the packaging tests list a Role's grants. */
+    public String grant() {
+      return group + "/" + resource + " " + verb;
+    }
+  }
+
   /** A request as it reached the server, while a trace runs. */
   public record Traced(long nanoTime, Key key, String path) {}
 
   private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
+  private final Set<Access> accesses = ConcurrentHashMap.newKeySet();
   /** Null unless a trace runs: then every request is also kept, with the time it arrived. */
   private volatile List<Traced> trace;
 
   void record(String method, String path, String userAgent) {
     Key key = key(method, path, userAgent);
     counts.computeIfAbsent(key, k -> new LongAdder()).increment();
+    ApiPath target = ApiPath.parse(path);
+    if (target.isResource()) {
+      accesses.add(new Access(key.client(), target.group(), target.plural()
+          + (target.subresource() == null ? "" : "/" + target.subresource()), rbacVerb(method, target)));
+    }
     List<Traced> tracing = trace;
     if (tracing != null) {
       int query = path.indexOf('?');
@@ -62,6 +80,23 @@ public final class RequestCounter {
     synchronized (kept) {
       return List.copyOf(kept);
     }
+  }
+
+  /** Every distinct access so far. */
+  public Set<Access> accesses() {
+    return Set.copyOf(accesses);
+  }
+
+  /** The verb an authorizer checks for this request. */
+  static String rbacVerb(String method, ApiPath target) {
+    boolean named = target.name() != null;
+    return switch (method) {
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> named ? "delete" : "deletecollection";
+      default -> target.isWatch() ? "watch" : named ? "get" : "list";
+    };
   }
 
   /** The counts so far. */

@@ -20,6 +20,7 @@ import io.consortium.operator.share.kinds.NetworkShareKind;
 import io.consortium.operator.status.StatusWriter;
 import io.consortium.operator.controller.PeerPairingReconciler;
 import io.consortium.operator.pairing.RemoteNodes;
+import io.consortium.operator.embedded.DataDirectory;
 import io.consortium.operator.embedded.EmbeddedApiServer;
 import io.consortium.operator.identity.IdentityStore;
 import io.consortium.operator.identity.CertificateRenewal;
@@ -39,6 +40,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.consortium.operator.api.TolerantSerialization;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
@@ -69,14 +71,20 @@ import org.slf4j.LoggerFactory;
 public final class OperatorRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);
+  /** How the operator's requests are told apart from others' (audit logs, the embedded server's counts). */
+  public static final String USER_AGENT = "consortium-operator/"
+      + java.util.Objects.requireNonNullElse(OperatorRuntime.class.getPackage().getImplementationVersion(), "dev");
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final String namespace;
-  private Operator operator;
+  /** Set once the controllers are registered; the health server, started before, reads it. */
+  private volatile Operator operator;
   private LocalIdentity identity;
   private IdentityUpkeep upkeep;
   private KubernetesClient client;
   private HealthServer health;
+  private PrometheusMeterRegistry registry;
+  private PortReservation meshReservation;
   private MeshTransport mesh;
   private PeerSessions sessions;
   private int meshPort;
@@ -103,42 +111,94 @@ public final class OperatorRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Binds every port first, so that one in use fails at once and names its flag, before anything slow
+   * happens and before a kubeconfig is written: the health server, the peer link's port (held until the
+   * link listens on it), and in embedded mode the API server. Then the client.
+   */
   private static OperatorRuntime connect(OperatorSettings settings, PrintStream out) {
-    if (settings.embedded()) {
-      EmbeddedApiServer server = EmbeddedApiServer.start(settings.embeddedPort());
-      String namespace = settings.namespace() == null ? "default" : settings.namespace();
-      OperatorRuntime runtime = new OperatorRuntime(namespace);
+    DataDirectory data = settings.embedded() && settings.dataDir() != null ? DataDirectory.open(settings.dataDir())
+        : null;
+    String namespace = settings.embedded() ? (settings.namespace() == null ? "default" : settings.namespace()) : null;
+    Config config = settings.embedded() ? null : clientConfig(settings);
+    if (!settings.embedded()) {
+      namespace = settings.namespace() != null ? settings.namespace()
+          : config.getNamespace() != null ? config.getNamespace() : "default";
+    }
+    OperatorRuntime runtime = new OperatorRuntime(namespace);
+    try {
+      runtime.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      runtime.health = HealthServer.start(port(data, "health-port", settings.healthPort()),
+          runtime::liveness, runtime::readiness, runtime.registry);
+      runtime.resources.add(runtime.health);
+      runtime.meshReservation = PortReservation.bind(settings.meshBindAddress(),
+          port(data, "mesh-port", settings.meshPort()), "mesh", "--mesh-port");
+      runtime.resources.add(runtime.meshReservation);
+      if (!settings.embedded()) {
+        runtime.client = new KubernetesClientBuilder().withConfig(config)
+            .withKubernetesSerialization(TolerantSerialization.create()).build();
+        return runtime;
+      }
+      EmbeddedApiServer server = EmbeddedApiServer.start(port(data, "embedded-port", settings.embeddedPort()), data);
       runtime.resources.add(server);
-      runtime.client = server.newClient(namespace);
+      if (data != null) {
+        data.rememberPort("health-port", runtime.health.port());
+        data.rememberPort("mesh-port", runtime.meshReservation.port());
+        data.rememberPort("embedded-port", server.port());
+      }
+      Config embeddedConfig = server.clientConfig(namespace);
+      embeddedConfig.setUserAgent(USER_AGENT);
+      runtime.client = new KubernetesClientBuilder().withConfig(embeddedConfig)
+          .withKubernetesSerialization(TolerantSerialization.create()).build();
       if (!"default".equals(namespace)) {
         runtime.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
-            .build()).create();
+            .build()).createOr(NonDeletingOperation::update);
       }
-      out.println("Embedded API server listening on " + server.url());
+      out.println("Embedded API server listening on " + server.url() + (data == null
+          ? "; it keeps everything in memory: a restart starts empty, with a new instance identity"
+          + " (keep it with --data-dir DIR)"
+          : "; its objects are kept in " + data.path() + " across restarts"));
+      out.println("Ports: embedded API " + server.port() + ", peer link " + runtime.meshReservation.port()
+          + ", health " + runtime.health.port());
       if (settings.kubeconfigOut() != null) {
         server.writeKubeconfig(settings.kubeconfigOut(), "consortium-embedded", namespace);
         out.println("Wrote kubeconfig " + settings.kubeconfigOut().toAbsolutePath());
         out.println("Try: kubectl --kubeconfig " + settings.kubeconfigOut() + " get crd,shares,secrets");
       }
       return runtime;
+    } catch (RuntimeException e) {
+      runtime.close();
+      if (data != null) {
+        // The API server closes it when it stops; this is for a start that failed before or while starting it.
+        data.close();
+      }
+      throw e;
     }
-    Config config = clientConfig(settings);
-    String namespace = settings.namespace() != null ? settings.namespace()
-        : config.getNamespace() != null ? config.getNamespace() : "default";
-    OperatorRuntime runtime = new OperatorRuntime(namespace);
-    runtime.client = new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(TolerantSerialization.create())
-        .build();
-    return runtime;
   }
 
+  /**
+   * The port to bind: the one given; with a data directory and none given (0), the one this instance
+   * listened on before, which its invitations and kubeconfig name; else 0, any free one.
+   */
+  private static int port(DataDirectory data, String name, int given) {
+    if (given != 0 || data == null) {
+      return given;
+    }
+    return data.port(name).orElse(0);
+  }
 
   private static Config clientConfig(OperatorSettings settings) {
     try {
+      Config config;
       if (settings.kubeconfig() != null) {
         String text = Files.readString(settings.kubeconfig());
-        return Config.fromKubeconfig(null, text, settings.kubeconfig().toString());
+        config = Config.fromKubeconfig(null, text, settings.kubeconfig().toString());
+      } else {
+        config = Config.autoConfigure(null);
       }
-      return Config.autoConfigure(null);
+      // So that an API server's audit log (and the embedded server's request counts) tell the operator apart.
+      config.setUserAgent(USER_AGENT);
+      return config;
     } catch (IOException e) {
       throw new IllegalStateException("cannot read kubeconfig " + settings.kubeconfig() + ": " + e.getMessage());
     } catch (RuntimeException e) {
@@ -160,7 +220,6 @@ public final class OperatorRuntime implements AutoCloseable {
     CertificateRenewal renewal = new CertificateRenewal(settings.certValidity(), settings.certRenewBefore());
     LOG.info("Instance {} has ID {}", instanceName, identity.instanceId());
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     mesh = new MeshTransport(identity, settings.frameLimit(), LinkTiming.DEFAULT, settings.listenerLimits(), registry);
     resources.add(mesh);
     TransferSpool spool = new TransferSpool(settings.transferDir() != null ? settings.transferDir()
@@ -186,7 +245,9 @@ public final class OperatorRuntime implements AutoCloseable {
     resources.add(sessions);
     sessions.linkIdentity().setRenewal(renewal);
     sessions.setLeading(!settings.leaderElection());
-    meshPort = mesh.listen(settings.meshBindAddress(), settings.meshPort(), sessions);
+    // The port was held since the start; the link's listener takes it over now.
+    meshReservation.close();
+    meshPort = mesh.listen(settings.meshBindAddress(), meshReservation.port(), sessions);
     // With --mesh-port 0 the port is known only now.
     String externalUrl = settings.externalUrl() != null && !settings.externalUrl().isBlank()
         ? settings.externalUrl() : "wss://" + defaultExternalHost(settings.meshBindAddress()) + ":" + meshPort;
@@ -242,8 +303,6 @@ public final class OperatorRuntime implements AutoCloseable {
         c -> c.settingNamespace(namespace));
     operator.register(new ConfigProposalReconciler(proposals, namespace, clock), c -> c.settingNamespace(namespace));
 
-    health = HealthServer.start(settings.healthPort(), this::liveness, this::readiness, registry);
-    resources.add(health);
     operator.start();
     out.println("consortium-operator is running in namespace " + namespace + " (health on :" + health.port()
         + "/healthz, /readyz, /metrics; peer link on :" + meshPort + ")");
@@ -316,7 +375,9 @@ public final class OperatorRuntime implements AutoCloseable {
         client.resource(lease).delete();
       }
     } catch (RuntimeException e) {
-      LOG.debug("Could not release the leader lease: {}", e.getMessage());
+      LOG.warn("Could not release the leader lease {}: {}; a new leader waits until it expires. The operator's Role"
+          + " must allow delete on leases (coordination.k8s.io), as the chart's and the bundle's do", leaseName,
+          e.getMessage());
     }
   }
 
@@ -347,6 +408,9 @@ public final class OperatorRuntime implements AutoCloseable {
     if (closed) {
       return new HealthServer.Verdict(false, "stopping");
     }
+    if (operator == null) {
+      return new HealthServer.Verdict(true, "starting");
+    }
     RuntimeInfo info = operator.getRuntimeInfo();
     if (info.isStarted() && !info.allEventSourcesAreHealthy()) {
       return new HealthServer.Verdict(false, "unhealthy event sources: " + info.unhealthyEventSources().keySet());
@@ -357,6 +421,9 @@ public final class OperatorRuntime implements AutoCloseable {
   private HealthServer.Verdict readiness() {
     if (closed) {
       return new HealthServer.Verdict(false, "stopping");
+    }
+    if (operator == null) {
+      return new HealthServer.Verdict(false, "starting");
     }
     RuntimeInfo info = operator.getRuntimeInfo();
     if (!info.isStarted()) {
@@ -411,7 +478,8 @@ public final class OperatorRuntime implements AutoCloseable {
       try {
         java.util.concurrent.CompletableFuture.runAsync(this::releaseLease).get(3, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception e) {
-        LOG.debug("The leader lease was not released: {}", e.toString());
+        LOG.warn("The leader lease {} was not released within 3 s ({}); a new leader waits until it expires",
+            leaseName, e.toString());
       }
     }
     for (int i = resources.size() - 1; i >= 0; i--) {

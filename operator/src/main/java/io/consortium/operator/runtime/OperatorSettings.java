@@ -36,7 +36,8 @@ public record OperatorSettings(
     int meshMaxPendingPerAddress,
     int maxTransfersPerLink,
     long maxSpooledPerLink,
-    Path transferDir) {
+    Path transferDir,
+    Path dataDir) {
 
   /**
    * How long deleting a PeerPairing (or an outgoing share) waits to tell a peer without a link before
@@ -67,7 +68,8 @@ public record OperatorSettings(
         .certRenewBefore(certRenewBefore).keyRolloverGrace(keyRolloverGrace).meshHeaderTimeout(meshHeaderTimeout)
         .meshHelloTimeout(meshHelloTimeout).meshMaxPending(meshMaxPending)
         .meshMaxPendingPerAddress(meshMaxPendingPerAddress).maxTransfersPerLink(maxTransfersPerLink)
-        .maxSpooledPerLink(maxSpooledPerLink).transferDir(transferDir);
+        .maxSpooledPerLink(maxSpooledPerLink).transferDir(transferDir)
+        .dataDir(dataDir);
   }
 
   /** Named settings with the flags' defaults; {@link #build} checks nothing ({@link #validate} does). */
@@ -99,6 +101,7 @@ public record OperatorSettings(
     private int maxTransfersPerLink = TransferLimits.DEFAULT_MAX_TRANSFERS;
     private long maxSpooledPerLink = TransferLimits.DEFAULT_MAX_SPOOLED_BYTES;
     private Path transferDir;
+    private Path dataDir;
 
     private Builder() {}
 
@@ -237,12 +240,18 @@ public record OperatorSettings(
       return this;
     }
 
+    /** With --embedded: where the embedded API server keeps its objects across restarts (null: in memory). */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
     public OperatorSettings build() {
       return new OperatorSettings(namespace, instanceName, meshBindAddress, meshPort, externalUrl, maxShareSize,
           frameLimit, healthPort, identitySecretName, leaderElection, leaseName, kubeconfig, embedded, embeddedPort,
           kubeconfigOut, stuckAfter, revokeTimeout, certValidity, certRenewBefore, keyRolloverGrace, meshHeaderTimeout,
           meshHelloTimeout, meshMaxPending, meshMaxPendingPerAddress, maxTransfersPerLink, maxSpooledPerLink,
-          transferDir);
+          transferDir, dataDir);
     }
   }
 
@@ -279,6 +288,9 @@ public record OperatorSettings(
     }
     if (kubeconfigOut != null && !embedded) {
       throw new IllegalArgumentException("--kubeconfig-out only goes with --embedded");
+    }
+    if (dataDir != null && !embedded) {
+      throw new IllegalArgumentException("--data-dir only goes with --embedded: a real API server keeps its own objects");
     }
     if (certValidity.compareTo(Duration.ofMinutes(1)) < 0) {
       throw new IllegalArgumentException("--cert-validity must be at least 1m, got " + certValidity);

@@ -90,6 +90,8 @@ public record ShareContext(KubernetesClient client, String namespace, StatusWrit
         .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
             .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).build())
         .endMetadata().withData(data.isEmpty() ? null : data).withBinaryData(binaryData.isEmpty() ? null : binaryData);
-    client.configMaps().inNamespace(namespace).resource(map.build()).createOr(NonDeletingOperation::update);
+    ConfigMap built = map.build();
+    ObjectSize.requireFits("ConfigMap " + name, built);
+    client.configMaps().inNamespace(namespace).resource(built).createOr(NonDeletingOperation::update);
   }
 }

@@ -169,6 +169,7 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     try {
       payload = kind.payload(share);
       PayloadInspection.SHARES.check(payload);
+      ObjectSize.requirePayloadFits(name, payload);
     } catch (InvalidShareSource e) {
       writer.update(kind.type(), name, kind::newStatus, fresh -> {
         T st = fresh.getStatus();

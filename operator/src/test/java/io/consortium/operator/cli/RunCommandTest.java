@@ -51,6 +51,54 @@ class RunCommandTest {
   }
 
   @Test
+  void an_occupied_health_port_fails_before_the_api_server_starts_and_before_any_kubeconfig_is_written()
+      throws Exception {
+    Path kubeconfig = workdir.resolve("org1.kubeconfig");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run outcome = run("run", "--embedded", "--health-port", String.valueOf(taken.getLocalPort()),
+          "--kubeconfig-out", kubeconfig.toString(), "--data-dir", workdir.resolve("data").toString());
+
+      assertThat(outcome.code()).isEqualTo(1);
+      assertThat(outcome.err().lines()).singleElement().asString()
+          .contains("cannot listen on health port " + taken.getLocalPort()).contains("--health-port");
+      assertThat(kubeconfig).as("no kubeconfig for a server that never ran").doesNotExist();
+      assertThat(workdir.resolve("data").resolve("objects.json")).as("nor a store").doesNotExist();
+    }
+  }
+
+  @Test
+  void an_occupied_embedded_port_names_its_flag_and_writes_no_kubeconfig() throws Exception {
+    Path kubeconfig = workdir.resolve("org1.kubeconfig");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Run outcome = run("run", "--embedded", "--embedded-port", String.valueOf(taken.getLocalPort()),
+          "--kubeconfig-out", kubeconfig.toString());
+
+      assertThat(outcome.code()).isEqualTo(1);
+      assertThat(outcome.err().lines()).singleElement().asString()
+          .contains("embedded API server on port " + taken.getLocalPort()).contains("--embedded-port");
+      assertThat(kubeconfig).doesNotExist();
+    }
+  }
+
+  @Test
+  void data_dir_without_embedded_is_refused() {
+    Run outcome = run("run", "--data-dir", workdir.resolve("data").toString());
+
+    assertThat(outcome.code()).isEqualTo(1);
+    assertThat(outcome.err().lines()).singleElement().asString().contains("--data-dir only goes with --embedded");
+  }
+
+  @Test
+  void run_help_says_the_embedded_server_keeps_everything_in_memory_unless_given_a_data_dir() {
+    Run outcome = run("run", "--help");
+
+    assertThat(outcome.code()).isZero();
+    assertThat(outcome.out().replaceAll("\\s+", " ")).contains("--data-dir")
+        .contains("everything is in memory and a restart starts empty")
+        .contains("ports not given are chosen free and printed");
+  }
+
+  @Test
   void a_bad_size_names_the_flag() {
     Run outcome = run("run", "--embedded", "--frame-limit", "huge");
 

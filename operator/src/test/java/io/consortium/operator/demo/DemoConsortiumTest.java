@@ -40,4 +40,26 @@ class DemoConsortiumTest {
     assertThat(story.lines().filter(l -> l.contains("keyshare/org1-org1-tls-ca") && l.contains("Accepted")))
         .as("org2 keeps the key it accepted last").isNotEmpty();
   }
+
+  @Test
+  void a_demo_started_again_in_the_same_directory_brings_the_consortium_back_linked() {
+    String org1Id;
+    try (DemoConsortium first = new DemoConsortium(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8))) {
+      first.start(2, workdir);
+      assertThat(first.restored()).as("a new work directory").isFalse();
+      first.pairAll();
+      org1Id = first.organizations().get(0).operator().identity().instanceId();
+    }
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    try (DemoConsortium again = new DemoConsortium(new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+      again.start(2, workdir);
+
+      assertThat(again.restored()).isTrue();
+      assertThat(again.organizations().get(0).operator().identity().instanceId()).isEqualTo(org1Id);
+      again.reconnect();
+    }
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("reconnected: org1 <-> org2 (Connected, no new invitation)")
+        .contains(workdir.resolve("org1-data").toString());
+  }
 }

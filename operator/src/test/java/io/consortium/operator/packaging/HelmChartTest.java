@@ -138,7 +138,8 @@ class HelmChartTest {
         .set("operator.embedded", true)
         .set("operator.embeddedPort", 6443)
         .set("operator.kubeconfigOut", "/tmp/kubeconfig")
-        .set("operator.transferDir", "/tmp/transfers"));
+        .set("operator.transferDir", "/tmp/transfers")
+        .set("operator.dataDir", "/var/lib/consortium"));
     Map<String, EnvVar> env = env(operatorContainer(objects));
     for (RunFlags.Flag flag : RunFlags.all()) {
       assertThat(env).as("run flag %s has no chart value: add one under operator: in values.yaml and pass it"
@@ -148,6 +149,7 @@ class HelmChartTest {
     assertThat(env.get("CONSORTIUM_EXTERNAL_URL").getValue()).isEqualTo("wss://consortium.org1.example.com:443");
     assertThat(env.get("KUBECONFIG").getValue()).isEqualTo("/etc/consortium/kubeconfig");
     assertThat(env.get("CONSORTIUM_EMBEDDED_PORT").getValue()).isEqualTo("6443");
+    assertThat(env.get("CONSORTIUM_DATA_DIR").getValue()).isEqualTo("/var/lib/consortium");
   }
 
   @Test

@@ -349,6 +349,11 @@ public final class Org implements AutoCloseable {
     return settings.build().transferDir();
   }
 
+  /** This org's API server: what it was asked, and by whom. */
+  public EmbeddedApiServer cluster() {
+    return cluster;
+  }
+
   public String output() {
     return output.toString(StandardCharsets.UTF_8);
   }
