@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * An API server in this process: the fabric8 mock server in CRUD mode behind a front that answers what
  * kubectl asks (discovery, OpenAPI, protobuf bodies, tables), with the operator's CRDs installed. For
  * trying the operator, and for tests, where no cluster is at hand. It checks object names, labels and
- * annotations as a real server does (see {@link ObjectNames}), not yet the CRDs' schemas and CEL rules.
+ * annotations as a real server does (see {@link ObjectNames}), and custom resources against their CRD's
+ * schema and CEL rules, transition rules included (see {@link CustomResourceRules}).
  * It keeps its objects in memory, or with a {@link DataDirectory} also on disk, across restarts.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
@@ -63,15 +64,28 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   /**
+   * As {@link #start(int)}, but custom resources are stored without their CRD's schema and CEL rules
+   * being checked: as on a cluster whose CRDs predate this version's rules (an upgrade under way),
+   * where the operator's own checks (InvalidSpec) are what stands between a bad resource and its work.
+   */
+  public static EmbeddedApiServer startWithoutCrdRules(int port) {
+    return start(port, null, false);
+  }
+
+  /**
    * Starts a server on loopback ({@code port} 0 picks a free one) with the operator's CRDs installed. With
    * {@code data}, the objects kept there are served again and every change is kept there; the server owns
    * {@code data} from here on and closes it.
    */
   public static EmbeddedApiServer start(int port, DataDirectory data) {
+    return start(port, data, true);
+  }
+
+  private static EmbeddedApiServer start(int port, DataDirectory data, boolean crdRules) {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     EmbeddedStore store;
     try {
-      store = new EmbeddedStore(List.of(new ObjectNames()), data);
+      store = new EmbeddedStore(List.of(new ObjectNames()), crdRules, data);
     } catch (RuntimeException e) {
       if (data != null) {
         data.close();

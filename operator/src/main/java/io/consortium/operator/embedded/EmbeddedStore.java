@@ -50,13 +50,19 @@ final class EmbeddedStore extends KubernetesCrudDispatcher {
   private final AtomicLong resourceVersion;
   /** The kind of each custom resource ("consortium.io/keyshares" -> "KeyShare"), from the CRDs stored. */
   private final Map<String, String> customKinds = new ConcurrentHashMap<>();
+  /** The CRD of each custom resource, as stored, for the checks that read its schema and rules. */
+  private final Map<String, JsonNode> customResources = new ConcurrentHashMap<>();
   /** Every stored object by collection and name, kept only with a data directory. */
   private final Map<String, DataDirectory.StoredObject> objects = new ConcurrentHashMap<>();
   private boolean restoring;
 
-  EmbeddedStore(List<Admission> admissions, DataDirectory data) {
+  EmbeddedStore(List<Admission> admissions, boolean customResourceRules, DataDirectory data) {
     super(new ArrayList<>());
-    this.admissions = List.copyOf(admissions);
+    List<Admission> all = new ArrayList<>(admissions);
+    if (customResourceRules) {
+      all.add(new CustomResourceRules(this::crd));
+    }
+    this.admissions = List.copyOf(all);
     this.data = data;
     DataDirectory.Stored stored = data == null ? new DataDirectory.Stored(0, List.of()) : data.load();
     this.resourceVersion = new AtomicLong(stored.resourceVersion());
@@ -126,9 +132,16 @@ final class EmbeddedStore extends KubernetesCrudDispatcher {
     String key = spec.path("group").asText() + "/" + spec.path("names").path("plural").asText();
     if (deleted) {
       customKinds.remove(key);
+      customResources.remove(key);
     } else {
       customKinds.put(key, spec.path("names").path("kind").asText());
+      customResources.put(key, read(crdJson));
     }
+  }
+
+  /** The stored CRD of a custom resource, or null for a resource that is not one. */
+  JsonNode crd(String group, String plural) {
+    return group == null ? null : customResources.get(group + "/" + plural);
   }
 
   /** The kind stored at {@code path}'s resource: Secret, KeyShare; null for a resource this server does not know. */

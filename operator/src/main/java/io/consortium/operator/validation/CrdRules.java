@@ -80,7 +80,7 @@ public final class CrdRules {
    * order; empty when the API server would store it. {@code old} is the stored object for an update, or null.
    */
   public List<Violation> check(JsonNode resource, JsonNode old) {
-    JsonNode value = SchemaDefaults.apply(openApiSchema, resource);
+    JsonNode value = SchemaDefaults.apply(openApiSchema, withoutNulls(resource));
     List<Violation> violations = new ArrayList<>();
     Set<String> refused = new HashSet<>();
     for (ValidationMessage m : schema.validate(value)) {
@@ -90,7 +90,7 @@ public final class CrdRules {
         refused.add(v.path());
       }
     }
-    JsonNode oldValue = old == null ? null : SchemaDefaults.apply(openApiSchema, old);
+    JsonNode oldValue = old == null ? null : SchemaDefaults.apply(openApiSchema, withoutNulls(old));
     for (CelRules.Failure f : CelRules.failures(openApiSchema, value, oldValue, "", refused)) {
       // A rule that could not even be evaluated met a value of the wrong shape, already named above.
       boolean shapeAlreadyNamed = f.outcome().startsWith("error") && refused.stream()
@@ -101,6 +101,34 @@ public final class CrdRules {
     }
     violations.sort(Comparator.comparing(Violation::path));
     return violations;
+  }
+
+  /**
+   * The value as a real API server validates it: a field set to null is dropped first (none of our
+   * schemas is nullable), as clients that serialize an unset status or field as null expect.
+   */
+  static JsonNode withoutNulls(JsonNode node) {
+    if (node == null || !node.isContainerNode()) {
+      return node;
+    }
+    JsonNode copy = node.deepCopy();
+    dropNulls(copy);
+    return copy;
+  }
+
+  private static void dropNulls(JsonNode node) {
+    if (node.isObject()) {
+      for (var it = node.fields(); it.hasNext(); ) {
+        var field = it.next();
+        if (field.getValue().isNull()) {
+          it.remove();
+        } else {
+          dropNulls(field.getValue());
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(CrdRules::dropNulls);
+    }
   }
 
   // ---- messages --------------------------------------------------------------------------------

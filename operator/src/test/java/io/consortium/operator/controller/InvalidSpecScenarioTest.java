@@ -52,7 +52,7 @@ class InvalidSpecScenarioTest {
   static void start() {
     log.start();
     ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(log);
-    org1 = Org.cluster("inputs", workdir).startOperator();
+    org1 = Org.clusterWithoutCrdRules("inputs", workdir).startOperator();
   }
 
   @AfterAll

@@ -29,7 +29,7 @@ class UnknownFieldsScenarioTest {
 
   @Test
   void a_typo_in_one_resource_does_not_stop_the_operator_for_the_others() {
-    org1 = Org.cluster("org1", workdir).startOperator();
+    org1 = Org.clusterWithoutCrdRules("org1", workdir).startOperator();
     org1.client().resource("""
         apiVersion: consortium.io/v1alpha1
         kind: KeyShare

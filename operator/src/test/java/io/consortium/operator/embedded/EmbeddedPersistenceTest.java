@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.consortium.operator.api.v1alpha1.KeyShare;
 import io.consortium.operator.api.v1alpha1.KeyShareSpec;
+import io.consortium.operator.api.v1alpha1.spec.KeyGeneration;
 import io.consortium.operator.api.v1alpha1.KeyShareStatus;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -39,6 +40,7 @@ class EmbeddedPersistenceTest {
       share.getMetadata().setName("org1-admin-cert");
       share.setSpec(new KeyShareSpec());
       share.getSpec().to = List.of("org2");
+      share.getSpec().generate = new KeyGeneration();
       share = client.resource(share).create();
       share.setStatus(new KeyShareStatus());
       share.getStatus().summary = "Pending";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consortium.operator.api.v1alpha1.KeyShare;
 import io.consortium.operator.api.v1alpha1.KeyShareSpec;
+import io.consortium.operator.api.v1alpha1.spec.KeyGeneration;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,6 +26,7 @@ class RequestCounterTest {
         share.getMetadata().setName("admin-cert");
         share.setSpec(new KeyShareSpec());
         share.getSpec().to = List.of("org2");
+        share.getSpec().generate = new KeyGeneration();
         admin.resource(share).create();
         admin.resources(KeyShare.class).withName("admin-cert").get();
         admin.resources(KeyShare.class).list();

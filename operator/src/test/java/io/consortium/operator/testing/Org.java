@@ -69,7 +69,18 @@ public final class Org implements AutoCloseable {
 
   /** A new cluster for {@code name} (its namespace is the org's name) with the CRDs installed; no operator yet. */
   public static Org cluster(String name, Path workdir) {
-    EmbeddedApiServer cluster = EmbeddedApiServer.start(0);
+    return cluster(name, workdir, EmbeddedApiServer.start(0));
+  }
+
+  /**
+   * A cluster whose API server stores custom resources without checking them against the CRDs' schema
+   * and rules (as one whose CRDs predate this version's): what the operator's own checks are for.
+   */
+  public static Org clusterWithoutCrdRules(String name, Path workdir) {
+    return cluster(name, workdir, EmbeddedApiServer.startWithoutCrdRules(0));
+  }
+
+  private static Org cluster(String name, Path workdir, EmbeddedApiServer cluster) {
     Path kubeconfig = workdir.resolve(name + ".kubeconfig");
     cluster.writeKubeconfig(kubeconfig, name, name);
     Org org = new Org(name, cluster, kubeconfig);
