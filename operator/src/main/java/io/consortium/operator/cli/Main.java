@@ -21,7 +21,16 @@ public final class Main {
   /** Exit code for a command line that cannot be understood (picocli's convention). */
   public static final int EXIT_USAGE = 2;
 
+  /** The JVM's setting for the common ForkJoinPool's size, read once, when the pool is first used. */
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) {
+    // CompletableFuture's async steps without an executor start a new thread per task when the common
+    // pool has fewer than 2 threads, which it has on 2 cores (cores - 1): the API client did so for
+    // every response. Set before anything uses the pool; a -D on the command line wins.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() < 3) {
+      System.setProperty(COMMON_POOL_PARALLELISM, "2");
+    }
     boolean longRunning = args.length > 0 && (args[0].equals("run") || args[0].equals("demo"));
     System.setProperty("consortium.log.target", longRunning ? "System.out" : "System.err");
     if (args.length > 0 && (args[0].equals("demo") || args[0].equals("bench"))

@@ -61,7 +61,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--revoke-timeout", defaultValue = "${env:CONSORTIUM_REVOKE_TIMEOUT:-10m}",
       converter = DurationConverter.class,
-      description = "How long deleting a pairing or an outgoing share waits to tell a peer that has no link,"
+      description = "How long deleting a pairing waits to tell a peer that has no link,"
           + " before it lets the resource go and records that the peer was not told (env CONSORTIUM_REVOKE_TIMEOUT);"
           + " the annotation consortium.io/force-delete=true skips the wait. Default: ${DEFAULT-VALUE}.")
   Duration revokeTimeout;

@@ -25,7 +25,6 @@ import io.consortium.operator.pairing.PeerSessions;
 import io.consortium.operator.pairing.ShareInbox;
 import io.consortium.operator.api.GoDuration;
 import io.consortium.operator.share.Audit;
-import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.status.Conditions;
 import io.consortium.operator.status.EventRecorder;
 import io.consortium.operator.status.InvalidSpec;
@@ -78,8 +77,8 @@ public final class PeerPairingReconciler implements Reconciler<PeerPairing>, Cle
   public static final String CONDITION_INVITATION = "InvitationValid";
   public static final String CONDITION_CONNECTED = "Connected";
 
-  /** Deletes a pairing (or an outgoing share) without waiting to tell a peer that has no link. */
-  public static final String FORCE_DELETE = ShareEngine.FORCE_DELETE;
+  /** Deletes a pairing without waiting to tell a peer that has no link. */
+  public static final String FORCE_DELETE = "consortium.io/force-delete";
 
   static final String DUPLICATE_PAIRING = "DuplicatePairing";
   /** How often a pairing refused as a duplicate looks whether the other one is still there. */

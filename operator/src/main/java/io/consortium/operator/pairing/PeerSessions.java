@@ -535,6 +535,10 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     return session != null && session.role != null && Flows.maySend(session.role, session.flow);
   }
 
+  public boolean leading() {
+    return leading;
+  }
+
   /** Set by leader election: only the leader talks to peers. */
   public void setLeading(boolean leading) {
     if (leading && !this.leading) {

@@ -17,7 +17,6 @@ import io.consortium.operator.share.kinds.ChaincodeShareKind;
 import io.consortium.operator.share.kinds.ConfigProposalKind;
 import io.consortium.operator.share.kinds.KeyShareKind;
 import io.consortium.operator.share.kinds.NetworkShareKind;
-import io.consortium.operator.status.StatusWriter;
 import io.consortium.operator.controller.PeerPairingReconciler;
 import io.consortium.operator.pairing.RemoteNodes;
 import io.consortium.operator.embedded.DataDirectory;
@@ -187,7 +186,7 @@ public final class OperatorRuntime implements AutoCloseable {
     return data.port(name).orElse(0);
   }
 
-  private static Config clientConfig(OperatorSettings settings) {
+  static Config clientConfig(OperatorSettings settings) {
     try {
       Config config;
       if (settings.kubeconfig() != null) {
@@ -198,11 +197,27 @@ public final class OperatorRuntime implements AutoCloseable {
       }
       // So that an API server's audit log (and the embedded server's request counts) tell the operator apart.
       config.setUserAgent(USER_AGENT);
+      withoutTokenlessRefresh(config);
       return config;
     } catch (IOException e) {
       throw new IllegalStateException("cannot read kubeconfig " + settings.kubeconfig() + ": " + e.getMessage());
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot use kubeconfig " + settings.kubeconfig() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * fabric8 reads and parses the kubeconfig again before every request once a minute has passed
+   * without finding a token there (its refresh only counts one that found a token): with a kubeconfig
+   * that signs in by client certificate, that was a sixth of the operator's CPU. Such a configuration
+   * has no token to refresh, so it gets a token provider that has none, which ends the re-reading. A
+   * configuration with a token (a service account's, an exec plugin's) or an auth provider keeps
+   * fabric8's refresh.
+   */
+  static void withoutTokenlessRefresh(Config config) {
+    if (config.getOauthToken() == null && config.getAutoOAuthToken() == null && config.getOauthTokenProvider() == null
+        && config.getAuthProvider() == null && config.getUsername() == null) {
+      config.setOauthTokenProvider(() -> null);
     }
   }
 
@@ -229,6 +244,7 @@ public final class OperatorRuntime implements AutoCloseable {
     AtomicReference<PeerPairingReconciler> pairings = new AtomicReference<>();
     AtomicReference<ConsortiumNodeReconciler> nodes = new AtomicReference<>();
     EventRecorder events = new EventRecorder(client, clock);
+    resources.add(events);
     sessions = new PeerSessions(directory, identity, instanceName, mesh, settings.transferLimits(), spool,
         new SessionEpochs(client, namespace, clock), clock, registry,
         pairing -> {
@@ -280,7 +296,7 @@ public final class OperatorRuntime implements AutoCloseable {
         o.withLeaderElectionConfiguration(leaderElection(settings));
       }
     });
-    ShareContext shareContext = new ShareContext(client, namespace, new StatusWriter(client, namespace), events, clock,
+    ShareContext shareContext = new ShareContext(client, namespace, events, clock,
         settings.stuckAfter(), settings.revokeTimeout(), instanceName, registry);
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
         directory);
@@ -297,11 +313,11 @@ public final class OperatorRuntime implements AutoCloseable {
     operator.register(pairings.get(), c -> c.settingNamespace(namespace));
     nodes.set(new ConsortiumNodeReconciler(sessions, events, clock));
     operator.register(nodes.get(), c -> c.settingNamespace(namespace));
-    operator.register(new KeyShareReconciler(keyShares, namespace, clock), c -> c.settingNamespace(namespace));
-    operator.register(new NetworkShareReconciler(networkShares, namespace, clock), c -> c.settingNamespace(namespace));
-    operator.register(new ChaincodeShareReconciler(chaincodeShares, namespace, clock),
+    operator.register(new KeyShareReconciler(keyShares, namespace), c -> c.settingNamespace(namespace));
+    operator.register(new NetworkShareReconciler(networkShares, namespace), c -> c.settingNamespace(namespace));
+    operator.register(new ChaincodeShareReconciler(chaincodeShares, namespace),
         c -> c.settingNamespace(namespace));
-    operator.register(new ConfigProposalReconciler(proposals, namespace, clock), c -> c.settingNamespace(namespace));
+    operator.register(new ConfigProposalReconciler(proposals, namespace), c -> c.settingNamespace(namespace));
 
     operator.start();
     out.println("consortium-operator is running in namespace " + namespace + " (health on :" + health.port()
@@ -461,6 +477,11 @@ public final class OperatorRuntime implements AutoCloseable {
     return meshPort;
   }
 
+  /** Whether this replica runs the peer link now (without leader election, from the start). */
+  public boolean leading() {
+    return sessions.leading();
+  }
+
 
   @Override
   public synchronized void close() {
@@ -476,7 +497,15 @@ public final class OperatorRuntime implements AutoCloseable {
       }
       // Never hold up a stop for it: against an API server that is itself going away the call hangs.
       try {
-        java.util.concurrent.CompletableFuture.runAsync(this::releaseLease).get(3, java.util.concurrent.TimeUnit.SECONDS);
+        // On a daemon thread of its own: one left hanging must never keep the JVM from exiting.
+        java.util.concurrent.CompletableFuture<Void> released = new java.util.concurrent.CompletableFuture<>();
+        Thread release = new Thread(() -> {
+          releaseLease();
+          released.complete(null);
+        }, "release-lease");
+        release.setDaemon(true);
+        release.start();
+        released.get(3, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("The leader lease {} was not released within 3 s ({}); a new leader waits until it expires",
             leaseName, e.toString());

@@ -1,7 +1,6 @@
 package io.consortium.operator.share;
 
 import io.consortium.operator.status.EventRecorder;
-import io.consortium.operator.status.StatusWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -28,7 +27,7 @@ import java.util.Map;
  * @param instanceName this organization's name, as its peers see it: it is part of who decided
  * @param metrics where the share engine counts what it refuses
  */
-public record ShareContext(KubernetesClient client, String namespace, StatusWriter writer, EventRecorder events,
+public record ShareContext(KubernetesClient client, String namespace, EventRecorder events,
     Clock clock, Duration stuckAfter, Duration revokeTimeout, String instanceName, MeterRegistry metrics) {
 
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";

@@ -32,10 +32,10 @@ public interface ShareKind<R extends Share<S, T>, S extends ShareSpec, T extends
 
   /**
    * Outgoing: what is sent, read from the spec and what it points at (Secrets, ConfigMaps). May prepare
-   * local state (a generated key pair). Throws {@link InvalidShareSource} with a message a person can act
-   * on when the source cannot be used.
+   * local state (a generated key pair) and note it in {@code status}, the copy this reconcile writes once.
+   * Throws {@link InvalidShareSource} with a message a person can act on when the source cannot be used.
    */
-  JsonNode payload(R outgoing) throws InvalidShareSource;
+  JsonNode payload(R outgoing, T status) throws InvalidShareSource;
 
   /** Incoming: writes every payload field of the spec (fields the payload lacks are cleared). */
   void receive(S spec, JsonNode payload) throws InvalidShareSource;
@@ -58,8 +58,11 @@ public interface ShareKind<R extends Share<S, T>, S extends ShareSpec, T extends
    */
   default void stored(R incoming, JsonNode payload) {}
 
-  /** Incoming, once accepted: what the kind does on this cluster (for example a ConfigMap); idempotent. */
-  default void accepted(R incoming) {}
+  /**
+   * Incoming, once accepted: what the kind does on this cluster (for example a ConfigMap), noted in
+   * {@code status}, the copy this reconcile writes once; idempotent.
+   */
+  default void accepted(R incoming, T status) {}
 
   /**
    * Incoming: what travels back with the decision, for example a signature. Called once per revision

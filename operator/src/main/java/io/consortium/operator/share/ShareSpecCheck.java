@@ -24,15 +24,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ShareSpecCheck<R extends Share<S, T>, S extends ShareSpec, T extends ShareStatus> {
 
-  private final ShareKind<R, S, T> kind;
   private final ShareContext context;
 
-  ShareSpecCheck(ShareKind<R, S, T> kind, ShareContext context) {
-    this.kind = kind;
+  ShareSpecCheck(ShareContext context) {
     this.context = context;
   }
 
-  List<Violation> violations(R share) {
+  /** What is wrong with the share, each as {@code field.path: what is allowed}; empty when nothing is. */
+  List<String> violations(R share) {
     List<Violation> violations = new ArrayList<>(SpecValidation.check(share));
     S spec = share.getSpec();
     boolean neverOffered = share.getStatus() == null || share.getStatus().revision == null;
@@ -44,33 +43,6 @@ final class ShareSpecCheck<R extends Share<S, T>, S extends ShareSpec, T extends
                 context.clock().instant().plusSeconds(7 * 24 * 3600)) + ")"));
       }
     }
-    return violations;
-  }
-
-  /** True when the share is invalid: it is shown as InvalidSpec (written once) and goes no further. */
-  boolean refuse(R share) {
-    List<Violation> violations = violations(share);
-    if (violations.isEmpty()) {
-      return false;
-    }
-    String message = SpecValidation.message(violations);
-    Long generation = share.getMetadata().getGeneration();
-    T current = share.getStatus();
-    if (current != null && InvalidSpec.shown(current.conditions, current.observedGeneration, message, generation)) {
-      return true;
-    }
-    AtomicBoolean changed = new AtomicBoolean();
-    var written = context.writer().update(kind.type(), share.getMetadata().getName(), kind::newStatus, fresh -> {
-      T st = fresh.getStatus();
-      st.direction = fresh.getSpec().isOutgoing() ? Direction.Outgoing : Direction.Incoming;
-      st.observedGeneration = generation;
-      st.summary = InvalidSpec.REASON;
-      changed.set(Conditions.set(st.conditions, Conditions.READY, ConditionStatus.False, InvalidSpec.REASON, message,
-          generation, context.clock()));
-    });
-    if (changed.get() && written.isPresent()) {
-      context.events().record(written.get(), EventRecorder.Type.Warning, InvalidSpec.REASON, message);
-    }
-    return true;
+    return violations.isEmpty() ? List.of() : List.of(SpecValidation.message(violations));
   }
 }

@@ -22,6 +22,7 @@ import io.consortium.operator.fabric.config.ConfigDocument;
 import io.consortium.operator.fabric.config.SignatureCheck;
 import io.consortium.operator.mesh.protocol.ProtocolJson;
 import io.consortium.operator.pki.Sha256;
+import io.consortium.operator.status.Conditions;
 import io.consortium.operator.testing.Consortium;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;
@@ -191,7 +192,8 @@ class ConfigProposalScenarioTest {
     propose(ProposalPolicy.Rule.MAJORITY, "org1-admin");
     awaitIncoming(org2);
     patch(org2, INCOMING, "{\"spec\":{\"decision\":\"Approve\",\"signer\":{\"mspId\":\"Org2MSP\",\"secretName\":\"org2-admin\"}}}");
-    Org.await("the majority", Pairings.WAIT, () -> Boolean.TRUE.equals(outgoing(org1).getStatus().policySatisfied));
+    Org.await("the majority", Pairings.WAIT, () -> outgoing(org1).getStatus() != null
+        && Boolean.TRUE.equals(outgoing(org1).getStatus().policySatisfied));
     String envelopeName = outgoing(org1).getStatus().envelopeConfigMap;
     ByteString revised = batchTimeoutUpdate("500ms");
     updateConfigMap(org1, "update-2.pb", revised);
@@ -230,8 +232,8 @@ class ConfigProposalScenarioTest {
     refuse("elsewhere", new ConfigMapKeyRef("supplychain-update", "update.pb"), "otherchannel", "ChannelMismatch",
         "is an update of channel 'supplychain' but spec.fabric.channelId is 'otherchannel'");
 
-    assertThat(org1.client().v1().events().list().getItems()).extracting(e -> e.getReason())
-        .contains("SourceNotFound", "SourceInvalid", "ChannelMismatch");
+    Org.await("an Event for each refusal", Pairings.WAIT, () -> org1.client().v1().events().list().getItems().stream()
+        .map(e -> e.getReason()).toList().containsAll(List.of("SourceNotFound", "SourceInvalid", "ChannelMismatch")));
     assertThat(org2.client().resources(ConfigProposal.class).list().getItems()).isEmpty();
   }
 
@@ -248,21 +250,32 @@ class ConfigProposalScenarioTest {
   }
 
   @Test
-  void a_signature_is_not_counted_when_org1s_configmap_no_longer_holds_the_bytes_it_sent() {
+  void bytes_overwritten_in_org1s_configmap_hold_org2s_approval_until_the_bytes_it_signed_are_back() throws Exception {
     propose(ProposalPolicy.Rule.ANY, null);
     awaitIncoming(org2);
     awaitRecipient(org1, "org2", SharePhase.Delivered);
 
-    // Someone overwrites the update in place instead of pointing the proposal at a new key.
+    // Someone overwrites the update in place instead of pointing the proposal at a new key; org2 approves
+    // the bytes it was sent. Its decision brings org1 to read the ConfigMap again.
     updateConfigMap(org1, "update.pb", batchTimeoutUpdate("3s"));
     patch(org2, INCOMING, "{\"spec\":{\"decision\":\"Approve\",\"signer\":{\"mspId\":\"Org2MSP\",\"secretName\":\"org2-admin\"}}}");
 
-    awaitRecipient(org1, "org2", SharePhase.Accepted);
-    Org.await("org1 to refuse to count it", Pairings.WAIT, () -> recipient(org1, "org2")
-        .map(r -> "SignatureInvalid".equals(r.reason) && r.message.contains("no longer holds the bytes that were sent"))
-        .orElse(false));
-    assertThat(outgoing(org1).getStatus().policySatisfied).isFalse();
+    Org.await("org1 to refuse the overwritten bytes", Pairings.WAIT, () -> outgoing(org1).getStatus().conditions.stream()
+        .anyMatch(c -> Conditions.READY.equals(c.type) && "ConfigUpdateChanged".equals(c.reason)
+            && c.message.contains("put the new update under a new key")));
+    assertThat(recipient(org1, "org2").orElseThrow().phase).as("org2's approval is not counted").isEqualTo(SharePhase.Delivered);
     assertThat(outgoing(org1).getStatus().envelopeConfigMap).isNull();
+
+    // Org1 looks at a source it could not use again until it can.
+    updateConfigMap(org1, "update.pb", update);
+
+    awaitRecipient(org1, "org2", SharePhase.Accepted);
+    assertThat(recipient(org1, "org2").orElseThrow().reason).isEqualTo("SignatureVerified");
+    ConfigMap envelope = org1.client().configMaps().withName(outgoing(org1).getStatus().envelopeConfigMap).get();
+    ConfigUpdateEnvelope signed = ConfigUpdateEnvelope.parseFrom(
+        Base64.getDecoder().decode(envelope.getBinaryData().get("update-envelope.pb")));
+    assertThat(signed.getConfigUpdate()).isEqualTo(update);
+    assertThat(signed.getSignaturesList()).hasSize(1).allMatch(sig -> SignatureCheck.signed(sig, update).valid());
   }
 
   @Test

@@ -19,7 +19,7 @@ class DecisionManagerTest {
         entry("consortium-operator", "2026-12-01T10:00:00Z", Map.of("f:spec", Map.of("f:from", Map.of()))),
         entry("kubectl-patch", "2026-12-01T10:05:00Z", Map.of("f:spec", Map.of("f:decision", Map.of()))));
 
-    assertThat(ShareEngine.decisionManager(share)).contains("kubectl-patch");
+    assertThat(Inbox.decisionManager(share)).contains("kubectl-patch");
   }
 
   @Test
@@ -28,13 +28,13 @@ class DecisionManagerTest {
         entry("argocd-controller", "2026-12-01T11:00:00Z", Map.of("f:spec", Map.of("f:decision", Map.of()))),
         entry("kubectl-client-side-apply", "2026-12-01T09:00:00Z", Map.of("f:spec", Map.of("f:decision", Map.of()))));
 
-    assertThat(ShareEngine.decisionManager(share)).contains("argocd-controller");
+    assertThat(Inbox.decisionManager(share)).contains("argocd-controller");
   }
 
   @Test
   void an_api_server_that_keeps_no_managed_fields_names_nobody() {
-    assertThat(ShareEngine.decisionManager(new KeyShare())).isEmpty();
-    assertThat(ShareEngine.decisionManager(shareManagedBy(
+    assertThat(Inbox.decisionManager(new KeyShare())).isEmpty();
+    assertThat(Inbox.decisionManager(shareManagedBy(
         entry("kubectl-edit", "2026-12-01T10:00:00Z", Map.of("f:metadata", Map.of()))))).isEmpty();
   }
 

@@ -73,7 +73,7 @@ class ObjectSizeScenarioTest {
     try (Org org2 = Org.cluster("org2", workdir)) {
       var client = org2.client();
       java.time.Clock clock = java.time.Clock.systemUTC();
-      ShareContext context = new ShareContext(client, "org2", new io.consortium.operator.status.StatusWriter(client, "org2"),
+      ShareContext context = new ShareContext(client, "org2",
           new io.consortium.operator.status.EventRecorder(client, clock), clock, java.time.Duration.ofMinutes(5),
           java.time.Duration.ofMinutes(10), "org2", new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
       NetworkShare owner = new NetworkShare();

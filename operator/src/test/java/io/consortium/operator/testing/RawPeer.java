@@ -69,6 +69,8 @@ public final class RawPeer implements LinkHandler, AutoCloseable {
   }
 
   public RawPeer dial(Org target) throws Exception {
+    // A replica that does not lead yet closes every link as NotLeader, whatever it carries.
+    Org.await(target.name() + " leads", Pairings.WAIT, () -> target.operator().leading());
     link = transport.dial(URI.create("wss://127.0.0.1:" + target.operator().meshPort()),
         target.operator().identity().instanceId(), this).get(10, TimeUnit.SECONDS);
     return this;

@@ -65,7 +65,7 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
   }
 
   @Override
-  public JsonNode payload(ChaincodeShare share) throws InvalidShareSource {
+  public JsonNode payload(ChaincodeShare share, ChaincodeShareStatus status) throws InvalidShareSource {
     ChaincodeShareSpec spec = share.getSpec();
     String digest = digest(spec.definition);
     byte[] bytes = null;
@@ -172,7 +172,7 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
   }
 
   @Override
-  public void accepted(ChaincodeShare share) {
+  public void accepted(ChaincodeShare share, ChaincodeShareStatus status) {
     ChaincodeShareSpec spec = share.getSpec();
     String name = ResourceNames.derived(share.getMetadata().getName(), "-chaincode");
     Map<String, String> data = new LinkedHashMap<>();
@@ -191,9 +191,7 @@ public final class ChaincodeShareKind extends BaseShareKind<ChaincodeShare, Chai
     context.writeOwnedConfigMap(share, name, labels(share), data, binary);
     String deployment = spec.level == ChaincodeLevel.Installed && spec.ccaas != null && packageId != null
         ? runChaincodeServer(share, packageId) : null;
-    context.writer().update(ChaincodeShare.class, share.getMetadata().getName(), ChaincodeShareStatus::new, fresh -> {
-      fresh.getStatus().deploymentName = deployment;
-    });
+    status.deploymentName = deployment;
   }
 
   /** The chaincode server (CCaaS) here, reached by the peer at the address in the package's connection.json. */

@@ -113,7 +113,7 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
   // ---- outgoing --------------------------------------------------------------------------------
 
   @Override
-  public JsonNode payload(ConfigProposal proposal) throws InvalidShareSource {
+  public JsonNode payload(ConfigProposal proposal, ConfigProposalStatus sent) throws InvalidShareSource {
     ConfigProposalSpec spec = proposal.getSpec();
     if (spec.platform == null || spec.title == null || spec.title.isBlank()) {
       throw new InvalidShareSource("SpecInvalid", "a ConfigProposal needs spec.platform (Fabric or Besu) and spec.title");
@@ -126,10 +126,7 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
       }
       ByteString update = configUpdate(spec.fabric);
       String sha256 = Sha256.hex(update.toByteArray());
-      ConfigProposal fresh = context.client().resources(ConfigProposal.class).inNamespace(context.namespace())
-          .withName(proposal.getMetadata().getName()).get();
-      ConfigProposalStatus sent = fresh == null ? null : fresh.getStatus();
-      if (sent != null && sent.configUpdateSha256 != null && !sent.configUpdateSha256.equals(sha256)
+      if (sent.configUpdateSha256 != null && !sent.configUpdateSha256.equals(sha256)
           && proposal.getMetadata().getGeneration().equals(sent.observedGeneration)) {
         // The signatures of this revision are over the bytes that were sent; new bytes need a new revision.
         throw new InvalidShareSource("ConfigUpdateChanged", "ConfigMap " + spec.fabric.configUpdateRef.name
@@ -142,7 +139,7 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
           : current.isPresent() ? ConfigChanges.describe(current.get().config(), parseUpdate(update))
           : ConfigChanges.ofUpdate(parseUpdate(update));
       fabric = new FabricPayload(spec.fabric.channelId, base64(update.toByteArray()), sha256, changes);
-      originSignature(proposal.getMetadata().getName(), spec.signer, sent, update);
+      originSignature(spec.signer, sent, update);
     } else {
       if (spec.besu == null || spec.besu.action == null || spec.besu.address == null) {
         throw new InvalidShareSource("SpecInvalid", "a Besu proposal names spec.besu.action (Add or Remove) and spec.besu.address");
@@ -220,14 +217,11 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
   }
 
   /** The origin signs too when it names a signer; made once per set of bytes and signer, kept in status. */
-  private void originSignature(String name, ProposalSigner signer, ConfigProposalStatus status, ByteString update)
+  private void originSignature(ProposalSigner signer, ConfigProposalStatus status, ByteString update)
       throws InvalidShareSource {
-    DecisionResult existing = status == null ? null : status.originSignature;
+    DecisionResult existing = status.originSignature;
     if (signer == null) {
-      if (existing != null) {
-        context.writer().update(ConfigProposal.class, name, ConfigProposalStatus::new,
-            fresh -> fresh.getStatus().originSignature = null);
-      }
+      status.originSignature = null;
       return;
     }
     MspSigner msp = signer(signer);
@@ -238,8 +232,7 @@ public final class ConfigProposalKind extends BaseShareKind<ConfigProposal, Conf
     made.type = FABRIC_SIGNATURE;
     made.data = base64(msp.signConfigUpdate(update).toByteArray());
     made.signer = signerName(msp);
-    context.writer().update(ConfigProposal.class, name, ConfigProposalStatus::new,
-        fresh -> fresh.getStatus().originSignature = made);
+    status.originSignature = made;
   }
 
   @Override

@@ -47,9 +47,9 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
   }
 
   @Override
-  public JsonNode payload(KeyShare share) throws InvalidShareSource {
+  public JsonNode payload(KeyShare share, KeyShareStatus status) throws InvalidShareSource {
     KeyShareSpec spec = share.getSpec();
-    PublicKeyMaterial material = material(share);
+    PublicKeyMaterial material = material(share, status);
     String where = spec.source != null ? "Secret " + spec.source.name : "Secret " + generatedSecretName(share)
         + " (spec.generate keeps the key pair it made there; delete the Secret to make a new one)";
     PublicMaterial.Derived derived = PublicMaterial.derive(material);
@@ -145,8 +145,8 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
 
   /** Incoming, accepted: the ConfigMap gets the material as read here (re-encoded), never the bytes as they came. */
   @Override
-  public void accepted(KeyShare share) {
-    if (share.getStatus().configMapName != null || share.getSpec().material == null) {
+  public void accepted(KeyShare share, KeyShareStatus status) {
+    if (status.configMapName != null || share.getSpec().material == null) {
       return;
     }
     PublicMaterial.Derived derived;
@@ -173,11 +173,10 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
     data.put("from", share.getSpec().from.pairing);
     context.writeOwnedConfigMap(share, configMap, Map.of(ShareEngine.FROM_LABEL, share.getSpec().from.pairing), data,
         Map.of());
-    context.writer().update(KeyShare.class, share.getMetadata().getName(), KeyShareStatus::new,
-        fresh -> fresh.getStatus().configMapName = configMap);
+    status.configMapName = configMap;
   }
 
-  private PublicKeyMaterial material(KeyShare share) throws InvalidShareSource {
+  private PublicKeyMaterial material(KeyShare share, KeyShareStatus status) throws InvalidShareSource {
     KeyShareSpec spec = share.getSpec();
     if (spec.source != null) {
       try {
@@ -190,6 +189,7 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
     String secretName = generatedSecretName(share);
     Secret existing = context.client().secrets().inNamespace(context.namespace()).withName(secretName).get();
     if (existing != null && existing.getData() != null && existing.getData().containsKey("tls.crt")) {
+      status.generatedSecretName = secretName;
       return PublicMaterial.fromPem(new String(Base64.getDecoder().decode(existing.getData().get("tls.crt")),
           StandardCharsets.UTF_8), "Secret " + secretName);
     }
@@ -206,8 +206,7 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
         .withType("kubernetes.io/tls")
         .withData(Map.of("tls.key", base64(generated.privateKeyPem()), "tls.crt", base64(generated.material().certificate)))
         .build()).create();
-    context.writer().update(KeyShare.class, share.getMetadata().getName(), KeyShareStatus::new,
-        fresh -> fresh.getStatus().generatedSecretName = secretName);
+    status.generatedSecretName = secretName;
     return generated.material();
   }
 

@@ -62,7 +62,7 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
   }
 
   @Override
-  public JsonNode payload(NetworkShare share) throws InvalidShareSource {
+  public JsonNode payload(NetworkShare share, NetworkShareStatus status) throws InvalidShareSource {
     NetworkShareSpec spec = share.getSpec();
     if (spec.platform == Platform.Fabric) {
       FabricChannel channel = spec.fabric;
@@ -285,8 +285,8 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
   }
 
   @Override
-  public void accepted(NetworkShare share) {
-    if (share.getStatus().configMapName != null) {
+  public void accepted(NetworkShare share, NetworkShareStatus status) {
+    if (status.configMapName != null) {
       return;
     }
     Map<String, String> data = new LinkedHashMap<>();
@@ -315,14 +315,11 @@ public final class NetworkShareKind extends BaseShareKind<NetworkShare, NetworkS
     }
     String name = ResourceNames.derived(share.getMetadata().getName(), "-network");
     context.writeOwnedConfigMap(share, name, labels(share), data, binary);
-    Optional<String> note = unrendered;
-    context.writer().update(NetworkShare.class, share.getMetadata().getName(), NetworkShareStatus::new, fresh -> {
-      fresh.getStatus().configMapName = name;
-      Conditions.set(fresh.getStatus().conditions, "Rendered", note.isPresent() ? ConditionStatus.False
-          : ConditionStatus.True, note.isPresent() ? "ProfileNotRendered" : "Rendered",
-          note.orElse("ConfigMap " + name + " holds what local nodes consume"), fresh.getMetadata().getGeneration(),
-          context.clock());
-    });
+    status.configMapName = name;
+    Conditions.set(status.conditions, "Rendered", unrendered.isPresent() ? ConditionStatus.False : ConditionStatus.True,
+        unrendered.isPresent() ? "ProfileNotRendered" : "Rendered",
+        unrendered.orElse("ConfigMap " + name + " holds what local nodes consume"), share.getMetadata().getGeneration(),
+        context.clock());
   }
 
   /** A profile for the local org that is a member of the channel, with every known peer of the members. */
