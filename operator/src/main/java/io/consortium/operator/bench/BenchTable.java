@@ -24,7 +24,9 @@ final class BenchTable {
 
   void print() {
     out.println();
-    out.printf(ROW, "figure", "x floor", "operator", "floor (same run)", "samples", "target");
+    if (r.has("sharePropagation") || r.has("burst") || r.has("payload") || r.has("idleOperator")) {
+      out.printf(ROW, "figure", "x floor", "operator", "floor (same run)", "samples", "target");
+    }
     JsonNode floor = r.path("floor");
     if (r.has("sharePropagation")) {
       JsonNode prop = r.get("sharePropagation");
@@ -89,14 +91,18 @@ final class BenchTable {
     }
     out.println("x floor: the operators' figure over the floor's, both measured in this run; medians where several"
         + " samples; every figure with what it measured is in the JSON file");
+    if (r.at("/machine/failedParts").size() > 0) {
+      out.println("FAILED parts (their figures are missing or partial): " + r.at("/machine/failedParts"));
+    }
     out.println("load average at start / end: " + r.at("/machine/loadAverageAtStart").asText() + " / "
         + r.at("/machine/loadAverageAtEnd").asText() + " on " + r.at("/machine/cores").asText() + " cores");
     StringBuilder parts = new StringBuilder();
     for (Map.Entry<String, JsonNode> part : (Iterable<Map.Entry<String, JsonNode>>) () ->
         r.at("/machine/loadAverageAtStartOf").fields()) {
-      parts.append(parts.length() == 0 ? "" : "; ").append(part.getKey()).append(' ').append(part.getValue().asText());
+      parts.append(parts.length() == 0 ? "" : "; ").append(part.getKey()).append(' ').append(part.getValue().asText())
+          .append(" (").append(r.at("/machine/secondsOf/" + part.getKey()).asText("?")).append(" s)");
     }
-    out.println("load average at the start of each part: " + parts);
+    out.println("load average at the start of each part (and how long it took): " + parts);
     if (r.has("sharePropagation")) {
       printTimeline("where a share's time goes, operators", r.get("sharePropagation"));
     }
@@ -107,28 +113,30 @@ final class BenchTable {
 
   private void printScale(JsonNode scale) {
     out.println();
-    out.printf("scale: one operator alone (a child process), %d pairings to light peers, shares held undecided;"
-        + " Ready in %s ms, paired in %s s, part took %s s%n", scale.get("pairings").asInt(),
-        scale.get("startToReadyMs").asText(), scale.get("pairSeconds").asText(), scale.get("seconds").asText());
+    out.printf("scale: one operator alone (a child process), %s pairings to light peers, shares held undecided;"
+        + " Ready in %s ms, paired in %s s, part took %s s%n", scale.path("pairings").asText("?"),
+        scale.path("startToReadyMs").asText("-"), scale.path("pairSeconds").asText("-"),
+        scale.path("seconds").asText("-"));
     String row = "  %-13s %-8s %-28s %-18s %-16s %-15s %-10s %s%n";
     out.printf(row, "shares held", "x empty", "new share Delivered p50/p90", "offer at peer p50", "RSS (peak) MiB",
         "heap after GC", "idle CPU", "idle API requests/s");
-    for (JsonNode stage : scale.get("stages")) {
+    for (JsonNode stage : scale.path("stages")) {
       JsonNode fresh = stage.path("newShare");
-      String held = stage.get("sharesHeld").asText() + (stage.get("complete").asBoolean() ? ""
-          : " (" + stage.get("sharesDelivered").asText() + " delivered)");
+      String held = stage.path("sharesHeld").asText() + (stage.path("complete").asBoolean() ? ""
+          : " (" + stage.path("sharesDelivered").asText() + " delivered)");
       out.printf(row, held, times(stage, "newShareDeliveredP50TimesEmpty"),
           fresh.isMissingNode() ? "-" : String.format("%.2f / %.2f ms", fresh.at("/delivered/p50Ms").asDouble(),
               fresh.at("/delivered/p90Ms").asDouble()),
           fresh.isMissingNode() ? "-" : String.format("%.2f ms", fresh.at("/offerAtPeer/p50Ms").asDouble()),
-          stage.get("rssMiB").asText() + " (" + stage.get("rssPeakMiB").asText() + ")",
-          String.format("%.1f MiB", stage.get("heapUsedAfterGcMiB").asDouble()),
-          String.format("%.1f%%", stage.get("idleCpuPercentOfCore").asDouble()),
-          String.format("%.2f", stage.get("idleApiRequestsPerSecond").asDouble()));
+          stage.path("rssMiB").asText("-") + " (" + stage.path("rssPeakMiB").asText("-") + ")",
+          stage.has("heapUsedAfterGcMiB") ? String.format("%.1f MiB", stage.get("heapUsedAfterGcMiB").asDouble()) : "-",
+          stage.has("idleCpuPercentOfCore") ? String.format("%.1f%%", stage.get("idleCpuPercentOfCore").asDouble()) : "-",
+          stage.has("idleApiRequestsPerSecond") ? String.format("%.2f", stage.get("idleApiRequestsPerSecond").asDouble())
+              : "-");
     }
     out.printf("  target: 10,000 shares over 100 pairings in <= 512 MiB RSS, new-share latency 1.0x the empty"
         + " instance's, no CPU while idle; light peers received %s offers, reconnected %s times%n",
-        scale.at("/peers/offersReceived").asText(), scale.at("/peers/reconnects").asText());
+        scale.at("/peers/offersReceived").asText("-"), scale.at("/peers/reconnects").asText("-"));
   }
 
   private void printTimeline(String title, JsonNode propagation) {

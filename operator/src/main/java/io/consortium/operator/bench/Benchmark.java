@@ -46,6 +46,8 @@ public final class Benchmark {
 
   private final Options options;
   private final PrintStream out;
+  /** Parts that failed, with why: a failed part is reported, and the others still run. */
+  private ObjectNode failed;
 
   public Benchmark(Options options, PrintStream out) {
     this.options = options;
@@ -80,26 +82,27 @@ public final class Benchmark {
           + " Timed by the same code and the same watches as the operators' figures");
     }
 
+    ObjectNode seconds = machine.putObject("secondsOf");
+    failed = machine.putObject("failedParts");
+    ObjectNode floorFigures = floor;
     if (runs(Part.sequential)) {
-      ShareTimings.Sequential floorSequential = null;
+      String sequential = options.warmup() + " warm-up shares, then " + options.shares()
+          + " KeyShares org1 -> org2 one at a time, then a decision on each";
       if (floor != null) {
-        out.printf("floor, sequential: %d warm-up shares, then %d KeyShares org1 -> org2 one at a time, then a decision"
-            + " on each%n", options.warmup(), options.shares());
-        loads.put("floorSequential", loadAverage());
-        try (FloorPipeline pipeline = FloorPipeline.start(3);
-            ShareTimings timings = new ShareTimings(pipeline.sites())) {
-          floorSequential = onFloor(pipeline, () -> timings.sequential(options.warmup(), options.shares()));
-          putSequential(floor, floorSequential);
+        part("floorSequential", "floor, sequential: " + sequential, loads, seconds, () -> {
+          try (FloorPipeline pipeline = FloorPipeline.start(3);
+              ShareTimings timings = new ShareTimings(pipeline.sites())) {
+            putSequential(floorFigures, onFloor(pipeline, () -> timings.sequential(options.warmup(), options.shares())));
+          }
+        });
+      }
+      part("sequential", "sequential: " + sequential, loads, seconds, () -> {
+        try (DemoConsortium consortium = consortium("sequential");
+            ShareTimings timings = new ShareTimings(consortium)) {
+          putSequential(results, timings.sequential(options.warmup(), options.shares()));
         }
-      }
-      out.printf("sequential: %d warm-up shares, then %d KeyShares org1 -> org2 one at a time, then a decision on each%n",
-          options.warmup(), options.shares());
-      loads.put("sequential", loadAverage());
-      try (DemoConsortium consortium = consortium("sequential");
-          ShareTimings timings = new ShareTimings(consortium)) {
-        putSequential(results, timings.sequential(options.warmup(), options.shares()));
-      }
-      if (floor != null) {
+      });
+      if (floor != null && floor.has("sharePropagation") && results.has("sharePropagation")) {
         timesTheFloor((ObjectNode) results.get("sharePropagation"), floor.get("sharePropagation"), "p50Ms", "p90Ms",
             "p99Ms");
         timesTheFloor((ObjectNode) results.get("decisionRoundTrip"), floor.get("decisionRoundTrip"), "p50Ms", "p99Ms");
@@ -111,46 +114,45 @@ public final class Benchmark {
     }
 
     if (runs(Part.burst)) {
+      String burst = options.burst() + " KeyShares created at once on org1, each for org2 and org3";
       if (floor != null) {
-        out.printf("floor, burst: %d KeyShares created at once on org1, each for org2 and org3%n", options.burst());
-        loads.put("floorBurst", loadAverage());
-        try (FloorPipeline pipeline = FloorPipeline.start(3);
-            ShareTimings timings = new ShareTimings(pipeline.sites())) {
-          floor.set("burst", burst(onFloor(pipeline, () -> timings.burst(options.burst(), BURST_CREATORS))));
+        part("floorBurst", "floor, burst: " + burst, loads, seconds, () -> {
+          try (FloorPipeline pipeline = FloorPipeline.start(3);
+              ShareTimings timings = new ShareTimings(pipeline.sites())) {
+            floorFigures.set("burst", burst(onFloor(pipeline, () -> timings.burst(options.burst(), BURST_CREATORS))));
+          }
+        });
+      }
+      part("burst", "burst: " + burst, loads, seconds, () -> {
+        try (DemoConsortium consortium = consortium("burst");
+            ShareTimings timings = new ShareTimings(consortium)) {
+          results.set("burst", burst(timings.burst(options.burst(), BURST_CREATORS)));
         }
-      }
-      out.printf("burst: %d KeyShares created at once on org1, each for org2 and org3%n", options.burst());
-      loads.put("burst", loadAverage());
-      try (DemoConsortium consortium = consortium("burst");
-          ShareTimings timings = new ShareTimings(consortium)) {
-        results.set("burst", burst(timings.burst(options.burst(), BURST_CREATORS)));
-      }
-      if (floor != null) {
+      });
+      if (floor != null && floor.has("burst") && results.has("burst")) {
         timesTheFloor((ObjectNode) results.get("burst"), floor.get("burst"), "sharesPerSecond", "deliveriesPerSecond");
       }
     }
 
     if (runs(Part.payload)) {
-      out.printf("payload: %s over a link, and over plain TLS, %d round(s)%n", ByteSize.format(options.payload()),
-          options.payloadRounds());
-      loads.put("payload", loadAverage());
-      results.set("payload", new LinkThroughput(options.workdir().resolve("payload"), options.payload(),
-          options.frameLimit(), options.payloadRounds()).run());
+      part("payload", "payload: " + ByteSize.format(options.payload()) + " over a link, and over plain TLS, "
+          + options.payloadRounds() + " round(s)", loads, seconds, () ->
+          results.set("payload", new LinkThroughput(options.workdir().resolve("payload"), options.payload(),
+              options.frameLimit(), options.payloadRounds()).run()));
     }
 
     if (runs(Part.idle)) {
-      out.printf("idle operator: %d start(s) of the jar with run --embedded%n", options.idleRuns());
-      loads.put("idle", loadAverage());
-      results.set("idleOperator", IdleFootprint.of(options.jar(), options.operatorJvmOptions(), options.settle(),
-          options.idleRuns()).run());
+      part("idle", "idle operator: " + options.idleRuns() + " start(s) of the jar with run --embedded", loads, seconds,
+          () -> results.set("idleOperator", IdleFootprint.of(options.jar(), options.operatorJvmOptions(),
+              options.settle(), options.idleRuns()).run()));
     }
 
     if (runs(Part.scale)) {
-      out.printf("scale: one operator (a child process) holding %d pairings and up to %d pending KeyShares%n",
-          options.scale().pairings(), options.scale().shares());
-      loads.put("scale", loadAverage());
-      results.set("scale", new ScaleFootprint(OperatorProcess.Launcher.of(options.jar(), options.operatorJvmOptions()),
-          options.workdir().resolve("scale"), options.scale(), out).run());
+      ObjectNode scale = results.putObject("scale");
+      part("scale", "scale: one operator (a child process) holding " + options.scale().pairings()
+          + " pairings and up to " + options.scale().shares() + " pending KeyShares", loads, seconds, () ->
+          new ScaleFootprint(OperatorProcess.Launcher.of(options.jar(), options.operatorJvmOptions()),
+              options.workdir().resolve("scale"), options.scale(), out).run(scale));
     }
 
     machine.put("loadAverageAtEnd", loadAverage());
@@ -162,6 +164,10 @@ public final class Benchmark {
         .writeValueAsString(results) + "\n", StandardCharsets.UTF_8);
     new BenchTable(results, out).print();
     out.println("results: " + file);
+    if (failed.size() > 0) {
+      throw new IllegalStateException("part(s) failed, the others were measured (see machine.failedParts in " + file
+          + "): " + failed);
+    }
     return results;
   }
 
@@ -231,6 +237,24 @@ public final class Benchmark {
 
   private interface Timed<T> {
     T run() throws Exception;
+  }
+
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  /** One part of the run: said, with the load at its start and how long it took recorded in the results. */
+  private void part(String name, String says, ObjectNode loads, ObjectNode seconds, Work work) throws Exception {
+    out.println(says);
+    loads.put(name, loadAverage());
+    long start = System.nanoTime();
+    try {
+      work.run();
+    } catch (Exception e) {
+      out.println("  failed: " + e.getMessage());
+      failed.put(name, String.valueOf(e.getMessage()));
+    }
+    seconds.put(name, round((System.nanoTime() - start) / 1e9));
   }
 
   /** Runs {@code timed} on the floor; when it fails, says what the floor's own work last failed on. */
