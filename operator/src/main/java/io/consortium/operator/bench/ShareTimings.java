@@ -212,9 +212,16 @@ final class ShareTimings implements AutoCloseable {
   private com.fasterxml.jackson.databind.node.ArrayNode timeline(List<long[]> shares,
       List<List<RequestCounter.Traced>> traces) {
     Map<String, List<Long>> offsets = new java.util.LinkedHashMap<>();
+    // The last share's window is as long as the others' (median): after it, what runs is no share's.
+    List<Long> windows = new ArrayList<>();
+    for (int j = 0; j + 1 < shares.size(); j++) {
+      windows.add(shares.get(j + 1)[0] - shares.get(j)[0]);
+    }
+    long[] last = shares.get(shares.size() - 1);
+    long lastEnd = windows.isEmpty() ? last[2] + 1 : last[0] + windows.stream().sorted().toList().get(windows.size() / 2);
     for (int j = 0; j < shares.size(); j++) {
       long start = shares.get(j)[0];
-      long end = j + 1 < shares.size() ? shares.get(j + 1)[0] : Long.MAX_VALUE;
+      long end = j + 1 < shares.size() ? shares.get(j + 1)[0] : Math.max(lastEnd, last[2] + 1);
       List<long[]> steps = new ArrayList<>();
       List<String> labels = new ArrayList<>();
       for (int k = 0; k < traces.size(); k++) {
