@@ -117,9 +117,9 @@ final class BenchTable {
         + " Ready in %s ms, paired in %s s, part took %s s%n", scale.path("pairings").asText("?"),
         scale.path("startToReadyMs").asText("-"), scale.path("pairSeconds").asText("-"),
         scale.path("seconds").asText("-"));
-    String row = "  %-13s %-8s %-28s %-18s %-16s %-15s %-10s %s%n";
-    out.printf(row, "shares held", "x empty", "new share Delivered p50/p90", "offer at peer p50", "RSS (peak) MiB",
-        "heap after GC", "idle CPU", "idle API requests/s");
+    String row = "  %-13s %-8s %-28s %-18s %-22s %-15s %-10s %s%n";
+    out.printf(row, "shares held", "x empty", "new share Delivered p50/p90", "offer at peer p50",
+        "RSS (peak; after GC)", "heap after GC", "idle CPU", "idle API requests/s");
     for (JsonNode stage : scale.path("stages")) {
       JsonNode fresh = stage.path("newShare");
       String held = stage.path("sharesHeld").asText() + (stage.path("complete").asBoolean() ? ""
@@ -128,7 +128,8 @@ final class BenchTable {
           fresh.isMissingNode() ? "-" : String.format("%.2f / %.2f ms", fresh.at("/delivered/p50Ms").asDouble(),
               fresh.at("/delivered/p90Ms").asDouble()),
           fresh.isMissingNode() ? "-" : String.format("%.2f ms", fresh.at("/offerAtPeer/p50Ms").asDouble()),
-          stage.path("rssMiB").asText("-") + " (" + stage.path("rssPeakMiB").asText("-") + ")",
+          stage.path("rssMiB").asText("-") + " MiB (" + stage.path("rssPeakMiB").asText("-") + "; "
+              + stage.path("rssAfterGcMiB").asText("-") + ")",
           stage.has("heapUsedAfterGcMiB") ? String.format("%.1f MiB", stage.get("heapUsedAfterGcMiB").asDouble()) : "-",
           stage.has("idleCpuPercentOfCore") ? String.format("%.1f%%", stage.get("idleCpuPercentOfCore").asDouble()) : "-",
           stage.has("idleApiRequestsPerSecond") ? String.format("%.2f", stage.get("idleApiRequestsPerSecond").asDouble())

@@ -130,7 +130,8 @@ final class ScaleFootprint {
               + " Secret) created by " + options.creators() + " concurrent clients, each for one peer in turn, at most "
               + UNDELIVERED_WINDOW + " not yet Delivered at a time. At each stage, once every share is Delivered: CPU"
               + " time of the process (all threads, /proc) over an idle window, VmRSS and VmHWM, the heap after a full"
-              + " GC (jcmd GC.run, then the operator's own /metrics), and new shares created one at a time");
+              + " GC (jcmd GC.run, then the operator's own /metrics) and VmRSS after it, and new shares created one at"
+              + " a time");
           node.put("pairings", options.pairings());
           node.put("shares", options.shares());
           node.put("creators", options.creators());
@@ -330,6 +331,8 @@ final class ScaleFootprint {
     OperatorProcess.Heap heap = operator.heapAfterGc();
     stage.put("heapUsedAfterGcMiB", round(heap.usedBytes() / 1048576.0));
     stage.put("heapCommittedAfterGcMiB", round(heap.committedBytes() / 1048576.0));
+    // Whether the JVM gives memory back after the collection depends on its flags: RSS before and after both tell.
+    stage.put("rssAfterGcMiB", operator.rssKib() / 1024);
   }
 
   /** New shares, one at a time: create -> the peer has the verified offer; create -> the bench's watch sees Delivered. */

@@ -103,6 +103,7 @@ class BenchCommandTest {
       assertThat(stage.get("rssMiB").asLong()).isPositive();
       assertThat(stage.get("rssPeakMiB").asLong()).isGreaterThanOrEqualTo(stage.get("rssMiB").asLong());
       assertThat(stage.get("heapUsedAfterGcMiB").asDouble()).isPositive();
+      assertThat(stage.get("rssAfterGcMiB").asLong()).isPositive();
       assertThat(stage.get("idleCpuPercentOfCore").isNumber()).isTrue();
       assertThat(stage.get("idleWindowSeconds").asDouble()).isPositive();
       assertThat(stage.at("/newShare/offerAtPeer/p50Ms").asDouble()).isPositive();
