@@ -75,7 +75,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FloorPipeline implements AutoCloseable {
 
-  /** API writes in flight per organization, as DESIGN.md's floor measurement had them. */
+  /** API writes in flight per organization, as when the floor was first measured by hand. */
   static final int WRITES_IN_FLIGHT = 8;
   private static final String KIND = "KeyShare";
   private static final String ORIGIN = "org1";
