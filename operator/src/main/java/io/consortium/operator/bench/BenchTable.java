@@ -117,9 +117,9 @@ final class BenchTable {
         + " Ready in %s ms, paired in %s s, part took %s s%n", scale.path("pairings").asText("?"),
         scale.path("startToReadyMs").asText("-"), scale.path("pairSeconds").asText("-"),
         scale.path("seconds").asText("-"));
-    String row = "  %-13s %-8s %-28s %-18s %-22s %-15s %-10s %s%n";
+    String row = "  %-13s %-8s %-28s %-18s %-22s %-15s %-10s %-20s %s%n";
     out.printf(row, "shares held", "x empty", "new share Delivered p50/p90", "offer at peer p50",
-        "RSS (peak; after GC)", "heap after GC", "idle CPU", "idle API requests/s");
+        "RSS (peak; after GC)", "heap after GC", "idle CPU", "idle API requests/s", "API server GET p50 (x empty)");
     for (JsonNode stage : scale.path("stages")) {
       JsonNode fresh = stage.path("newShare");
       String held = stage.path("sharesHeld").asText() + (stage.path("complete").asBoolean() ? ""
@@ -133,7 +133,9 @@ final class BenchTable {
           stage.has("heapUsedAfterGcMiB") ? String.format("%.1f MiB", stage.get("heapUsedAfterGcMiB").asDouble()) : "-",
           stage.has("idleCpuPercentOfCore") ? String.format("%.1f%%", stage.get("idleCpuPercentOfCore").asDouble()) : "-",
           stage.has("idleApiRequestsPerSecond") ? String.format("%.2f", stage.get("idleApiRequestsPerSecond").asDouble())
-              : "-");
+              : "-",
+          stage.has("apiServerGet") ? String.format("%.2f ms (%s)", stage.at("/apiServerGet/p50Ms").asDouble(),
+              times(stage, "apiServerGetP50TimesEmpty")) : "-");
     }
     out.printf("  target: 10,000 shares over 100 pairings in <= 512 MiB RSS, new-share latency 1.0x the empty"
         + " instance's, no CPU while idle; light peers received %s offers, reconnected %s times%n",

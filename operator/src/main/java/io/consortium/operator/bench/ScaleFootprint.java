@@ -159,6 +159,7 @@ final class ScaleFootprint {
             stage.put("quietBeforeIdleWindow", quiesce(cluster));
             measure(stage, operator, cluster);
             stage.set("objectsHeld", objects(client));
+            stage.set("apiServerGet", apiServerGet(client));
             if (!complete) {
               stage.put("incomplete", "the deadline (--scale-deadline " + options.deadline().toMinutes() + "m) passed"
                   + " with " + deliveredHeld.size() + " of " + target + " shares Delivered; later stages skipped");
@@ -358,6 +359,24 @@ final class ScaleFootprint {
     return node;
   }
 
+  /**
+   * What one request costs the API server itself at this store size: GETs of one object by name by the
+   * bench's client. The embedded (mock) API server scans its whole store on every request, so its cost
+   * grows with what it holds; the new-share latency includes that, which is no cost of the operator's.
+   */
+  private static ObjectNode apiServerGet(KubernetesClient client) {
+    List<Long> gets = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      long t = System.nanoTime();
+      client.secrets().withName("bench-admin").get();
+      gets.add(System.nanoTime() - t);
+    }
+    ObjectNode node = Distribution.ofNanos(gets).json();
+    node.put("measured", "20 GETs of one Secret by name by the bench's client, one at a time: the API server's own"
+        + " cost per request at this store size (the embedded mock server scans its whole store on each request)");
+    return node;
+  }
+
   /** Each stage's figures against the stage with no shares: what holding shares costs. */
   private static void ratios(ObjectNode node) {
     ArrayNode stages = (ArrayNode) node.get("stages");
@@ -373,6 +392,8 @@ final class ScaleFootprint {
           stage.at("/newShare/delivered/p50Ms").asDouble() / empty.at("/newShare/delivered/p50Ms").asDouble()));
       ((ObjectNode) stage).put("newShareOfferP50TimesEmpty", round(
           stage.at("/newShare/offerAtPeer/p50Ms").asDouble() / empty.at("/newShare/offerAtPeer/p50Ms").asDouble()));
+      ((ObjectNode) stage).put("apiServerGetP50TimesEmpty", round(
+          stage.at("/apiServerGet/p50Ms").asDouble() / empty.at("/apiServerGet/p50Ms").asDouble()));
     }
   }
 

@@ -110,6 +110,7 @@ class BenchCommandTest {
       assertThat(stage.at("/newShare/delivered/p50Ms").asDouble()).isPositive();
       assertThat(stage.get("newShareDeliveredP50TimesEmpty").asDouble()).isPositive();
       assertThat(stage.at("/objectsHeld/keyShares").asInt()).isEqualTo(stage.get("sharesHeld").asInt());
+      assertThat(stage.at("/apiServerGet/p50Ms").asDouble()).as("the API server's own cost at this size").isPositive();
     }
     assertThat(scale.at("/peers/offersReceived").asLong()).as("each of the 4 shares offered to its peer at least once")
         .isGreaterThanOrEqualTo(4);
