@@ -12,26 +12,50 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The benchmark of DESIGN.md's "Performance targets": three organizations, each an embedded API
  * server and an operator, paired over TLS on loopback; shares timed one at a time and in a burst;
- * a large payload over a link against plain TLS; the operator alone at rest. Prints a table and
- * writes every figure, with what it measured, its sample count and the API servers' object counts,
- * to a JSON file.
+ * the same figures, in the same run, of the floor ({@link FloorPipeline}: the bare pipeline of a
+ * share on the same parts) and each figure's ratio to it; a large payload over a link against plain
+ * TLS; the operator alone at rest; one operator holding many pairings and pending shares
+ * ({@link ScaleFootprint}). Prints a table and writes every figure, with what it measured, its sample
+ * count and the API servers' object counts, to a JSON file.
  */
 public final class Benchmark {
 
+  /** The parts a run can leave out ({@code bench --skip}). */
+  public enum Part { floor, sequential, burst, payload, idle, scale }
+
   /** What to run; see {@code consortium-operator bench --help}. */
   public record Options(int shares, int warmup, int burst, long payload, int payloadRounds, long frameLimit,
-      int idleRuns, Duration settle, Path jar, Path workdir, Path out) {}
+      int idleRuns, Duration settle, Path jar, Path workdir, Path out, List<String> operatorJvmOptions,
+      Set<Part> skip, int scalePairings, int scaleShares, int scaleSamples, Duration scaleIdle, int scaleCreators,
+      Duration scaleDeadline) {
+
+    ScaleFootprint.Options scale() {
+      return new ScaleFootprint.Options(scalePairings, scaleShares, scaleSamples, scaleIdle, scaleCreators,
+          scaleDeadline);
+    }
+  }
+
+  /** Concurrent creating clients in the burst, for the operators and the floor alike. */
+  static final int BURST_CREATORS = 8;
 
   private final Options options;
   private final PrintStream out;
+  /** Parts that failed, with why: a failed part is reported, and the others still run. */
+  private ObjectNode failed;
 
   public Benchmark(Options options, PrintStream out) {
     this.options = options;
     this.out = out;
+  }
+
+  private boolean runs(Part part) {
+    return !options.skip().contains(part);
   }
 
   public ObjectNode run() throws Exception {
@@ -43,73 +67,96 @@ public final class Benchmark {
     machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
     // The machine may be shared: its load says how much the figures can be trusted.
     machine.put("loadAverageAtStart", loadAverage());
+    ObjectNode loads = machine.putObject("loadAverageAtStartOf");
     Files.createDirectories(options.workdir());
+    ObjectNode floor = null;
+    if (runs(Part.floor) && (runs(Part.sequential) || runs(Part.burst))) {
+      floor = results.putObject("floor");
+      floor.put("measured", "the bare pipeline of a share on this machine, in this run: three embedded API servers"
+          + " (org1 the origin), informers (org1's KeyShares and Secrets, each receiver's KeyShares), MeshTransport"
+          + " links org1 -> org2 and org1 -> org3 (WebSocket over TLS 1.3, pinned keys), every message a signed"
+          + " envelope (ES256 sign and verify), " + FloorPipeline.WRITES_IN_FLIGHT + " worker threads per"
+          + " organization; per delivery exactly 3 API writes (receiver: create the incoming KeyShare, acknowledge,"
+          + " write its status; origin: write its status on the acknowledgement), per decision 2 (receiver status,"
+          + " origin status), no reads; nothing else (no finalizers, Events, audit, checks, dedupe, rechecks)."
+          + " Run just after the operators' sequential and burst parts (warmed up by them and by its own warm-up"
+          + " shares), on fresh API servers, timed by the same code and the same watches as the operators' figures");
+    }
 
-    out.printf("sequential: %d warm-up shares, then %d KeyShares org1 -> org2 one at a time, then a decision on each%n",
-        options.warmup(), options.shares());
-    try (DemoConsortium consortium = consortium("sequential");
-        ShareTimings timings = new ShareTimings(consortium)) {
-      ShareTimings.Sequential s = timings.sequential(options.warmup(), options.shares());
-      ObjectNode propagation = s.propagation().json();
-      propagation.put("measured", "create KeyShare on org1 (for org2) -> incoming KeyShare seen on org2 by a watch;"
-          + " shares sent one at a time, each after the previous was acknowledged on org1");
-      propagation.set("objectsHeldAfter", s.objectsAfter());
-      int traced = 0;
-      for (var step : s.timeline()) {
-        traced = Math.max(traced, step.get("inShares").asInt());
+    ObjectNode seconds = machine.putObject("secondsOf");
+    failed = machine.putObject("failedParts");
+    ObjectNode floorFigures = floor;
+    // The floor runs after the operators: the code both use (API client, mock servers, netty, JOSE, Jackson) is then
+    // compiled by the JIT already, so the floor is not held back by warm-up and its ratios do not flatter the operators.
+    if (runs(Part.sequential)) {
+      String sequential = options.warmup() + " warm-up shares, then " + options.shares()
+          + " KeyShares org1 -> org2 one at a time, then a decision on each";
+      part("sequential", "sequential: " + sequential, loads, seconds, () -> {
+        try (DemoConsortium consortium = consortium("sequential");
+            ShareTimings timings = new ShareTimings(consortium)) {
+          putSequential(results, timings.sequential(options.warmup(), options.shares()));
+        }
+      });
+      if (floor != null) {
+        part("floorSequential", "floor, sequential: " + sequential, loads, seconds, () -> {
+          try (FloorPipeline pipeline = FloorPipeline.start(3);
+              ShareTimings timings = new ShareTimings(pipeline.sites())) {
+            putSequential(floorFigures, onFloor(pipeline, () -> timings.sequential(options.warmup(), options.shares())));
+          }
+        });
       }
-      propagation.put("timelineMeasured", "the last " + traced
-          + " shares traced request by request at the three API servers: each request's arrival, as an offset from"
-          + " the bench's create, median over the traced shares (leases left out)");
-      propagation.set("timeline", s.timeline());
-      results.set("sharePropagation", propagation);
-      ObjectNode decision = s.decision().json();
-      decision.put("measured", "merge patch spec.decision: Accept on org2's incoming KeyShare -> org1's recipient"
-          + " entry Accepted, seen by a watch on org1; one at a time");
-      decision.set("objectsHeldAfter", s.objectsAfter());
-      results.set("decisionRoundTrip", decision);
-      ObjectNode perShare = s.requestsPerShare();
-      perShare.put("measured", "requests the operators made (counted at each API server by User-Agent; the bench's"
-          + " own create is not counted) between the first share's create and the last share's acknowledgement,"
-          + " once quiet, divided by the shares delivered; watches opened are not per share");
-      perShare.put("floorWrites", 3);
-      perShare.put("timesTheFloor", Math.round(perShare.get("writesAllSides").asDouble() / 3 * 100) / 100.0);
-      results.set("apiRequestsPerDeliveredShare", perShare);
-      ObjectNode perDecision = s.requestsPerDecision();
-      perDecision.put("measured", "the same count over the decision phase (org2 decides, org1 records), per decision;"
-          + " the bench's own patch is not counted");
-      results.set("apiRequestsPerDecision", perDecision);
+      if (floor != null && floor.has("sharePropagation") && results.has("sharePropagation")) {
+        timesTheFloor((ObjectNode) results.get("sharePropagation"), floor.get("sharePropagation"), "p50Ms", "p90Ms",
+            "p99Ms");
+        timesTheFloor((ObjectNode) results.get("decisionRoundTrip"), floor.get("decisionRoundTrip"), "p50Ms", "p99Ms");
+        ObjectNode perShare = (ObjectNode) results.get("apiRequestsPerDeliveredShare");
+        perShare.put("floorWritesMeasured", floor.at("/apiRequestsPerDeliveredShare/writesAllSides").asDouble());
+        timesTheFloor((ObjectNode) results.get("apiRequestsPerDecision"), floor.get("apiRequestsPerDecision"),
+            "writesAllSides");
+      }
     }
 
-    out.printf("burst: %d KeyShares created at once on org1, each for org2 and org3%n", options.burst());
-    try (DemoConsortium consortium = consortium("burst");
-        ShareTimings timings = new ShareTimings(consortium)) {
-      ShareTimings.Burst b = timings.burst(options.burst(), 8);
-      ObjectNode burst = ProtocolJson.MAPPER.createObjectNode();
-      burst.put("measured", "KeyShares created by 8 concurrent clients on org1, each for org2 and org3, on a fresh"
-          + " consortium; time from the first create to the last acknowledgement (both recipients Delivered on org1)");
-      burst.put("shares", b.shares());
-      burst.put("deliveries", b.shares() * 2);
-      burst.put("createSeconds", round(b.createSeconds()));
-      burst.put("allAcknowledgedSeconds", round(b.ackSeconds()));
-      burst.put("sharesPerSecond", round(b.sharesPerSecond()));
-      burst.put("deliveriesPerSecond", round(b.sharesPerSecond() * 2));
-      burst.set("apiRequestsPerShare", b.requestsPerShare());
-      burst.set("objectsHeldAfter", b.objectsAfter());
-      ObjectNode listAll = b.listAll().json();
-      listAll.put("measured", "after the burst, one LIST of every KeyShare in org1's namespace by the bench's client,"
-          + " as KeyShares.outgoing() does for each acknowledgement and decision it hears");
-      burst.set("listAllKeySharesOnOrigin", listAll);
-      results.set("burst", burst);
+    if (runs(Part.burst)) {
+      String burst = options.burst() + " KeyShares created at once on org1, each for org2 and org3";
+      part("burst", "burst: " + burst, loads, seconds, () -> {
+        try (DemoConsortium consortium = consortium("burst");
+            ShareTimings timings = new ShareTimings(consortium)) {
+          results.set("burst", burst(timings.burst(options.burst(), BURST_CREATORS)));
+        }
+      });
+      if (floor != null) {
+        part("floorBurst", "floor, burst: " + burst, loads, seconds, () -> {
+          try (FloorPipeline pipeline = FloorPipeline.start(3);
+              ShareTimings timings = new ShareTimings(pipeline.sites())) {
+            floorFigures.set("burst", burst(onFloor(pipeline, () -> timings.burst(options.burst(), BURST_CREATORS))));
+          }
+        });
+      }
+      if (floor != null && floor.has("burst") && results.has("burst")) {
+        timesTheFloor((ObjectNode) results.get("burst"), floor.get("burst"), "sharesPerSecond", "deliveriesPerSecond");
+      }
     }
 
-    out.printf("payload: %s over a link, and over plain TLS, %d round(s)%n", ByteSize.format(options.payload()),
-        options.payloadRounds());
-    results.set("payload", new LinkThroughput(options.workdir().resolve("payload"), options.payload(),
-        options.frameLimit(), options.payloadRounds()).run());
+    if (runs(Part.payload)) {
+      part("payload", "payload: " + ByteSize.format(options.payload()) + " over a link, and over plain TLS, "
+          + options.payloadRounds() + " round(s)", loads, seconds, () ->
+          results.set("payload", new LinkThroughput(options.workdir().resolve("payload"), options.payload(),
+              options.frameLimit(), options.payloadRounds()).run()));
+    }
 
-    out.printf("idle operator: %d start(s) of the jar with run --embedded%n", options.idleRuns());
-    results.set("idleOperator", IdleFootprint.of(options.jar(), options.settle(), options.idleRuns()).run());
+    if (runs(Part.idle)) {
+      part("idle", "idle operator: " + options.idleRuns() + " start(s) of the jar with run --embedded", loads, seconds,
+          () -> results.set("idleOperator", IdleFootprint.of(options.jar(), options.operatorJvmOptions(),
+              options.settle(), options.idleRuns()).run()));
+    }
+
+    if (runs(Part.scale)) {
+      ObjectNode scale = results.putObject("scale");
+      part("scale", "scale: one operator (a child process) holding " + options.scale().pairings()
+          + " pairings and up to " + options.scale().shares() + " pending KeyShares", loads, seconds, () ->
+          new ScaleFootprint(OperatorProcess.Launcher.of(options.jar(), options.operatorJvmOptions()),
+              options.workdir().resolve("scale"), options.scale(), out).run(scale));
+    }
 
     machine.put("loadAverageAtEnd", loadAverage());
     Path file = options.out();
@@ -118,9 +165,112 @@ public final class Benchmark {
     }
     Files.writeString(file, ProtocolJson.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT)
         .writeValueAsString(results) + "\n", StandardCharsets.UTF_8);
-    printTable(results);
+    new BenchTable(results, out).print();
     out.println("results: " + file);
+    if (failed.size() > 0) {
+      throw new IllegalStateException("part(s) failed, the others were measured (see machine.failedParts in " + file
+          + "): " + failed);
+    }
     return results;
+  }
+
+  /** The sequential figures under {@code node}: the same keys for the operators and for the floor. */
+  private static void putSequential(ObjectNode node, ShareTimings.Sequential s) {
+    ObjectNode propagation = s.propagation().json();
+    propagation.put("measured", "create KeyShare on org1 (for org2) -> incoming KeyShare seen on org2 by a watch;"
+        + " shares sent one at a time, each after the previous was acknowledged on org1");
+    propagation.set("objectsHeldAfter", s.objectsAfter());
+    int traced = 0;
+    for (var step : s.timeline()) {
+      traced = Math.max(traced, step.get("inShares").asInt());
+    }
+    propagation.put("timelineMeasured", "the last " + traced
+        + " shares traced request by request at the three API servers: each request's arrival, as an offset from"
+        + " the bench's create, median over the traced shares (leases left out)");
+    propagation.set("timeline", s.timeline());
+    node.set("sharePropagation", propagation);
+    ObjectNode decision = s.decision().json();
+    decision.put("measured", "merge patch spec.decision: Accept on org2's incoming KeyShare -> org1's recipient"
+        + " entry Accepted, seen by a watch on org1; one at a time");
+    decision.set("objectsHeldAfter", s.objectsAfter());
+    node.set("decisionRoundTrip", decision);
+    ObjectNode perShare = s.requestsPerShare();
+    perShare.put("measured", "requests the operators made (counted at each API server by User-Agent; the bench's"
+        + " own create is not counted) between the first share's create and the last share's acknowledgement,"
+        + " once quiet, divided by the shares delivered; watches opened are not per share");
+    perShare.put("floorWrites", 3);
+    perShare.put("timesTheFloor", round(perShare.get("writesAllSides").asDouble() / 3));
+    node.set("apiRequestsPerDeliveredShare", perShare);
+    ObjectNode perDecision = s.requestsPerDecision();
+    perDecision.put("measured", "the same count over the decision phase (org2 decides, org1 records), per decision;"
+        + " the bench's own patch is not counted");
+    node.set("apiRequestsPerDecision", perDecision);
+  }
+
+  private static ObjectNode burst(ShareTimings.Burst b) {
+    ObjectNode burst = ProtocolJson.MAPPER.createObjectNode();
+    burst.put("measured", "KeyShares created by " + BURST_CREATORS + " concurrent clients on org1, each for org2 and"
+        + " org3, on fresh API servers; time from the first create to the last acknowledgement (both recipients"
+        + " Delivered on org1)");
+    burst.put("shares", b.shares());
+    burst.put("deliveries", b.shares() * 2);
+    burst.put("createSeconds", round(b.createSeconds()));
+    burst.put("allAcknowledgedSeconds", round(b.ackSeconds()));
+    burst.put("sharesPerSecond", round(b.sharesPerSecond()));
+    burst.put("deliveriesPerSecond", round(b.sharesPerSecond() * 2));
+    burst.set("apiRequestsPerShare", b.requestsPerShare());
+    burst.set("objectsHeldAfter", b.objectsAfter());
+    ObjectNode listAll = b.listAll().json();
+    listAll.put("measured", "after the burst, one LIST of every KeyShare in org1's namespace by the bench's client,"
+        + " as KeyShares.outgoing() does for each acknowledgement and decision it hears");
+    burst.set("listAllKeySharesOnOrigin", listAll);
+    return burst;
+  }
+
+  /** Puts {@code <key>TimesTheFloor} next to each {@code key}: the operators' figure over the floor's. */
+  private static void timesTheFloor(ObjectNode figure, com.fasterxml.jackson.databind.JsonNode floor, String... keys) {
+    for (String key : keys) {
+      double base = floor.get(key).asDouble();
+      String name = (key.endsWith("Ms") ? key.substring(0, key.length() - 2) : key) + "TimesTheFloor";
+      if (base > 0) {
+        figure.put(name, round(figure.get(key).asDouble() / base));
+      }
+    }
+  }
+
+  private interface Timed<T> {
+    T run() throws Exception;
+  }
+
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  /** One part of the run: said, with the load at its start and how long it took recorded in the results. */
+  private void part(String name, String says, ObjectNode loads, ObjectNode seconds, Work work) throws Exception {
+    out.println(says);
+    loads.put(name, loadAverage());
+    long start = System.nanoTime();
+    try {
+      work.run();
+    } catch (Exception e) {
+      out.println("  failed: " + e.getMessage());
+      failed.put(name, String.valueOf(e.getMessage()));
+    }
+    seconds.put(name, round((System.nanoTime() - start) / 1e9));
+  }
+
+  /** Runs {@code timed} on the floor; when it fails, says what the floor's own work last failed on. */
+  private static <T> T onFloor(FloorPipeline floor, Timed<T> timed) throws Exception {
+    try {
+      return timed.run();
+    } catch (IllegalStateException e) {
+      if (floor.failures() > 0) {
+        throw new IllegalStateException(e.getMessage() + "; the floor pipeline failed " + floor.failures()
+            + " time(s), last: " + floor.lastFailure(), e);
+      }
+      throw e;
+    }
   }
 
   private DemoConsortium consortium(String name) {
@@ -135,51 +285,6 @@ public final class Benchmark {
     } catch (Exception e) {
       consortium.close();
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  private void printTable(ObjectNode r) {
-    ObjectNode prop = (ObjectNode) r.get("sharePropagation");
-    ObjectNode dec = (ObjectNode) r.get("decisionRoundTrip");
-    ObjectNode req = (ObjectNode) r.get("apiRequestsPerDeliveredShare");
-    ObjectNode burst = (ObjectNode) r.get("burst");
-    ObjectNode payload = (ObjectNode) r.get("payload");
-    ObjectNode idle = (ObjectNode) r.get("idleOperator");
-    out.println();
-    String row = "%-44s %-44s %-10s %s%n";
-    out.printf(row, "figure", "measured", "samples", "target (DESIGN.md)");
-    out.printf(row, "share propagation org1 -> org2", String.format("p50 %.2f  p90 %.2f  p99 %.2f  max %.2f ms",
-        prop.get("p50Ms").asDouble(), prop.get("p90Ms").asDouble(), prop.get("p99Ms").asDouble(),
-        prop.get("maxMs").asDouble()), prop.get("samples").asText(), "p50 <= 6 ms, p99 <= 25 ms");
-    out.printf(row, "decision round trip org2 -> org1", String.format("p50 %.2f  p99 %.2f ms",
-        dec.get("p50Ms").asDouble(), dec.get("p99Ms").asDouble()), dec.get("samples").asText(), "p50 <= 12 ms");
-    out.printf(row, "API writes per delivered share, both sides", String.format("%.2f (origin %.2f, receiver %.2f) = %.2fx floor",
-        req.get("writesAllSides").asDouble(), req.at("/origin/writes").asDouble(),
-        req.at("/receivers/org2/writes").asDouble(), req.get("timesTheFloor").asDouble()),
-        req.get("shares").asText(), "3 writes");
-    out.printf(row, "API reads per delivered share", String.format("origin %.2f, receiver %.2f",
-        req.at("/origin/reads").asDouble(), req.at("/receivers/org2/reads").asDouble()), req.get("shares").asText(), "-");
-    out.printf(row, "burst, all acknowledged (2 recipients each)", String.format("%.1f shares/s (%.1f s)",
-        burst.get("sharesPerSecond").asDouble(), burst.get("allAcknowledgedSeconds").asDouble()),
-        burst.get("shares").asText(), ">= 400 shares/s to one peer");
-    out.printf(row, "payload over a link vs plain TLS 1.3", String.format("%.1f vs %.1f MB/s = %.0f%%",
-        payload.get("linkMBps").asDouble(), payload.get("plainTlsMBps").asDouble(), payload.get("ratio").asDouble() * 100),
-        payload.get("rounds").asText(), ">= 60% of plain TLS");
-    out.printf(row, "heap growth during the payload", payload.get("heapGrowthMiB").asText() + " MiB (peak "
-        + payload.get("heapPeakMiB").asText() + " MiB)", payload.get("rounds").asText(), "<= 128 MiB");
-    out.printf(row, "idle operator RSS", idle.get("idleRssMiB").asText() + " MiB", idle.get("runs").asText(), "<= 128 MiB");
-    out.printf(row, "operator start to Ready", idle.get("startToReadyMs").asText() + " ms", idle.get("runs").asText(),
-        "<= 2 s");
-    out.printf("objects held after the sequential run: %s; after the burst: %s%n", prop.get("objectsHeldAfter"),
-        burst.get("objectsHeldAfter"));
-    out.println("medians where several samples; every figure with what it measured is in the JSON file");
-    out.println("load average at start / end: " + r.at("/machine/loadAverageAtStart").asText() + " / "
-        + r.at("/machine/loadAverageAtEnd").asText() + " on " + r.at("/machine/cores").asText() + " cores");
-    out.println();
-    out.println("where a share's time goes (" + prop.get("timelineMeasured").asText() + "):");
-    for (var step : prop.get("timeline")) {
-      out.printf("  +%7.2f ms  %-60s (%d shares)%n", step.get("medianOffsetMs").asDouble(), step.get("step").asText(),
-          step.get("inShares").asInt());
     }
   }
 

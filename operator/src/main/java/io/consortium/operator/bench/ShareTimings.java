@@ -8,7 +8,7 @@ import io.consortium.operator.api.v1alpha1.spec.RecipientStatus;
 import io.consortium.operator.api.v1alpha1.spec.SecretKeyRef;
 import io.consortium.operator.api.v1alpha1.spec.SharePhase;
 import io.consortium.operator.demo.DemoConsortium;
-import io.consortium.operator.demo.DemoConsortium.Organization;
+import io.consortium.operator.embedded.EmbeddedApiServer;
 import io.consortium.operator.embedded.RequestCounter;
 import io.consortium.operator.pki.Pem;
 import io.consortium.operator.identity.SelfSignedCertificates;
@@ -40,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  * The share figures on a running consortium (org1 paired with org2 and org3), through the
  * Kubernetes API only, as a person or GitOps would: KeyShares are created and decided with the
  * bench's own clients (User-Agent {@value #AGENT}, so the API servers count them apart from the
- * operators), and arrivals are timed by watches (informers), never by polling.
+ * operators), and arrivals are timed by watches (informers), never by polling. The same code times
+ * the operators ({@link DemoConsortium}) and the floor ({@link FloorPipeline}): only what answers
+ * on the API servers differs.
  */
 final class ShareTimings implements AutoCloseable {
 
@@ -49,7 +51,10 @@ final class ShareTimings implements AutoCloseable {
   static final String OPERATOR_AGENT = "consortium-operator";
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private final List<Organization> orgs;
+  /** One organization as the bench sees it: its API server, where its namespace is its name. */
+  record Site(String name, EmbeddedApiServer cluster) {}
+
+  private final List<Site> orgs;
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final List<SharedIndexInformer<KeyShare>> informers = new ArrayList<>();
   /** When something was first seen: "arrived/org2/<uid>", "delivered/org2/<uid>", "accepted/org2/<uid>". */
@@ -58,8 +63,12 @@ final class ShareTimings implements AutoCloseable {
   private final Map<String, String> incomingNames = new ConcurrentHashMap<>();
 
   ShareTimings(DemoConsortium consortium) {
-    this.orgs = consortium.organizations();
-    for (Organization org : orgs) {
+    this(consortium.organizations().stream().map(o -> new Site(o.name(), o.cluster())).toList());
+  }
+
+  ShareTimings(List<Site> sites) {
+    this.orgs = sites;
+    for (Site org : orgs) {
       Config config = org.cluster().clientConfig(org.name());
       config.setUserAgent(AGENT + "/1");
       KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
@@ -203,9 +212,16 @@ final class ShareTimings implements AutoCloseable {
   private com.fasterxml.jackson.databind.node.ArrayNode timeline(List<long[]> shares,
       List<List<RequestCounter.Traced>> traces) {
     Map<String, List<Long>> offsets = new java.util.LinkedHashMap<>();
+    // The last share's window is as long as the others' (median): after it, what runs is no share's.
+    List<Long> windows = new ArrayList<>();
+    for (int j = 0; j + 1 < shares.size(); j++) {
+      windows.add(shares.get(j + 1)[0] - shares.get(j)[0]);
+    }
+    long[] last = shares.get(shares.size() - 1);
+    long lastEnd = windows.isEmpty() ? last[2] + 1 : last[0] + windows.stream().sorted().toList().get(windows.size() / 2);
     for (int j = 0; j < shares.size(); j++) {
       long start = shares.get(j)[0];
-      long end = j + 1 < shares.size() ? shares.get(j + 1)[0] : Long.MAX_VALUE;
+      long end = j + 1 < shares.size() ? shares.get(j + 1)[0] : Math.max(lastEnd, last[2] + 1);
       List<long[]> steps = new ArrayList<>();
       List<String> labels = new ArrayList<>();
       for (int k = 0; k < traces.size(); k++) {
@@ -403,7 +419,7 @@ final class ShareTimings implements AutoCloseable {
 
   private long operatorRequests() {
     long total = 0;
-    for (Organization org : orgs) {
+    for (Site org : orgs) {
       for (Map.Entry<RequestCounter.Key, Long> e : org.cluster().requests().snapshot().entrySet()) {
         if (e.getKey().client().equals(OPERATOR_AGENT) && !e.getKey().resource().startsWith("leases")) {
           total += e.getValue();
