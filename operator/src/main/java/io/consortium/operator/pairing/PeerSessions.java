@@ -127,11 +127,27 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
   private final LogBudget beforeSessionLog = new LogBudget(20, Duration.ofSeconds(3));
   /** Whether this replica led at some point: only then is the spool its to sweep when it stops. */
   private volatile boolean led;
-  private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
+  /** Link inboxes and share lanes: their tasks wait on the API server, so more of them than cores. */
+  private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
     Thread t = new Thread(r, "peer-sessions-worker");
     t.setDaemon(true);
     return t;
   });
+  /** Signature checks of received frames, any link's, in parallel; they never wait on anything. */
+  private final java.util.concurrent.ExecutorService verifiers = Executors.newFixedThreadPool(
+      Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
+        Thread t = new Thread(r, "peer-frame-verifier");
+        t.setDaemon(true);
+        return t;
+      });
+  /**
+   * Share messages run in lanes by share UID once their link's inbox has checked them in order: one
+   * share's messages stay in order, different shares' run at once (a receiver's create need not wait
+   * for another share's).
+   */
+  private static final int SHARE_LANES = 16;
+  private final SerialExecutor[] shareLanes = java.util.stream.Stream.generate(() -> new SerialExecutor(workers))
+      .limit(SHARE_LANES).toArray(SerialExecutor[]::new);
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "peer-sessions");
     t.setDaemon(true);
@@ -486,6 +502,18 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
    * Refuses (PayloadTooLarge, naming --max-share-size) before anything is sent when it is too large.
    * False when no session is up.
    */
+  /**
+   * Why an offer may not be sent at all: its payload is over --max-share-size (the same check
+   * {@link #sendOffer} makes), so that the share can say so before anything is sent.
+   */
+  public java.util.Optional<ProtocolException> offerRefusal(ShareOffer offer, long payloadBytes) {
+    if (payloadBytes > maxShareSize) {
+      return java.util.Optional.of(new ProtocolException(ProtocolError.PayloadTooLarge, "share " + offer.shareName()
+          + " carries " + payloadBytes + " bytes, more than --max-share-size (" + maxShareSize + " bytes)"));
+    }
+    return java.util.Optional.empty();
+  }
+
   public boolean sendOffer(String pairing, ShareOffer offer) throws ProtocolException {
     // Serialized once; beyond a frame it goes to a spooled file and is read back chunk by chunk.
     SpillBuffer payload = new SpillBuffer(frameLimit, spool.directory());
@@ -583,15 +611,33 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     if (session == null) {
       return;
     }
-    session.inbox.execute(() -> handleText(session, text));
+    // Signatures are checked on any free verifier, several frames at once; frames are handled in the
+    // order they came.
+    java.util.concurrent.CompletableFuture<Opened> opened =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> open(session, text), verifiers);
+    session.inbox.execute(() -> handleText(session, text, opened.join()));
   }
 
-  private void handleText(Session session, String text) {
-    LinkConnection link = session.link;
-    SignedEnvelope signed;
+  /** A received frame: its verified envelope, or why it was refused. */
+  private record Opened(SignedEnvelope signed, ProtocolException refused) {}
+
+  private Opened open(Session session, String text) {
     try {
-      signed = EnvelopeCodec.open(text, link.peerCertificate().getPublicKey(), session.local.instanceId(), frameLimit);
+      return new Opened(EnvelopeCodec.open(text, session.link.peerCertificate().getPublicKey(),
+          session.local.instanceId(), frameLimit), null);
     } catch (ProtocolException refused) {
+      return new Opened(null, refused);
+    } catch (RuntimeException e) {
+      return new Opened(null, new ProtocolException(ProtocolError.MalformedFrame, "the frame cannot be read: "
+          + e.getClass().getSimpleName()));
+    }
+  }
+
+  private void handleText(Session session, String text, Opened opened) {
+    LinkConnection link = session.link;
+    SignedEnvelope signed = opened.signed();
+    if (signed == null) {
+      ProtocolException refused = opened.refused();
       ProtocolException e = linkIdentity.forgedRollover(session, text, refused);
       framesRefused.increment();
       if (unauthenticated(session)) {
@@ -662,11 +708,22 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
       case NODE_SET -> onNodeSet(session, Messages.body(envelope, NodeSet.class));
       case SHARE_OFFER -> onShareOffer(session, signed, Messages.body(envelope, ShareOffer.class));
       case TRANSFER_BEGIN -> session.transfers.begin(Messages.body(envelope, TransferManifest.class));
-      case SHARE_ACK -> withShares(inbox -> inbox.acknowledged(session.pairing, Messages.body(envelope, ShareAck.class)));
-      case SHARE_DECISION -> withShares(inbox -> inbox.decided(session.pairing, Messages.body(envelope, ShareDecision.class)));
-      case SHARE_REVOKE -> withShares(inbox -> inbox.revoked(session.pairing, Messages.body(envelope, ShareRevoke.class)));
-      case SHARE_RESEND -> withShares(inbox -> inbox.resendRequested(session.pairing,
-          Messages.body(envelope, io.consortium.operator.mesh.protocol.messages.ShareResend.class)));
+      case SHARE_ACK -> {
+        ShareAck ack = Messages.body(envelope, ShareAck.class);
+        inLane(session, ack.shareUid(), inbox -> inbox.acknowledged(session.pairing, ack));
+      }
+      case SHARE_DECISION -> {
+        ShareDecision decision = Messages.body(envelope, ShareDecision.class);
+        inLane(session, decision.shareUid(), inbox -> inbox.decided(session.pairing, decision));
+      }
+      case SHARE_REVOKE -> {
+        ShareRevoke revoke = Messages.body(envelope, ShareRevoke.class);
+        inLane(session, revoke.shareUid(), inbox -> inbox.revoked(session.pairing, revoke));
+      }
+      case SHARE_RESEND -> {
+        var resend = Messages.body(envelope, io.consortium.operator.mesh.protocol.messages.ShareResend.class);
+        inLane(session, resend.shareUid(), inbox -> inbox.resendRequested(session.pairing, resend));
+      }
       case INVENTORY_DIGEST -> onInventoryDigest(session, Messages.body(envelope, InventoryDigest.class));
       case INVENTORY -> onInventory(session, Messages.body(envelope, Inventory.class));
       case CERTIFICATE_UPDATE -> linkIdentity.onCertificateUpdate(session, Messages.body(envelope, CertificateUpdate.class));
@@ -1093,11 +1150,32 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     void on(ShareInbox inbox) throws ProtocolException;
   }
 
-  private void withShares(ShareCall call) throws ProtocolException {
+  /**
+   * Hands a checked share message to its share's lane. One whose session has ended by the time its turn
+   * comes (its pairing revoked, say) is not acted on: the next session's resync compares what both sides hold.
+   */
+  private void inLane(Session session, String shareUid, ShareCall call) {
     ShareInbox inbox = shares;
-    if (inbox != null) {
-      call.on(inbox);
+    if (inbox == null) {
+      return;
     }
+    shareLanes[Math.floorMod(java.util.Objects.hashCode(shareUid), SHARE_LANES)].execute(() -> {
+      if (!session.established || byPairing.get(session.pairing) != session) {
+        return;
+      }
+      try {
+        call.on(inbox);
+      } catch (ProtocolException e) {
+        framesRefused.increment();
+        refuse(session, e);
+      } catch (RuntimeException e) {
+        if (session.logBudget().allow()) {
+          LOG.warn("Handling a share message from {} failed: {}", session.pairing, PeerText.safe(e.getMessage()), e);
+        } else {
+          peerLinesWithheld.increment();
+        }
+      }
+    });
   }
 
   private void onChunk(Session session, byte[] data) {
@@ -1130,10 +1208,9 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
           "FlowForbidden", message, s.observedGeneration, clock));
       return;
     }
-    ShareInbox inbox = shares;
-    if (inbox != null) {
-      inbox.offer(session.pairing, session.link.peerInstanceId(), signed, offer);
-    }
+    ShareOffer received = offer;
+    inLane(session, offer.shareUid(), inbox -> inbox.offer(session.pairing, session.link.peerInstanceId(), signed,
+        received));
   }
 
   private void onNodeSet(Session session, NodeSet set) {
@@ -1247,6 +1324,7 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     dialers.clear();
     byPairing.values().forEach(s -> s.link.close("operator stopping"));
     scheduler.shutdownNow();
+    verifiers.shutdown();
     workers.shutdown();
     // The links' own cleanup may never run now that the workers stop: their transfers go here.
     byLink.values().forEach(s -> s.transfers.close());

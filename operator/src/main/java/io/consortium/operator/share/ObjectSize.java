@@ -24,7 +24,7 @@ public final class ObjectSize {
   private ObjectSize() {}
 
   /** The payload's size as it is kept (JSON, bytes in base64), or refused before anything is sent. */
-  static void requirePayloadFits(String share, Object payload) throws ShareKind.InvalidShareSource {
+  static long requirePayloadFits(String share, Object payload) throws ShareKind.InvalidShareSource {
     long size = jsonSize(payload);
     if (size > PAYLOAD_LIMIT) {
       throw new ShareKind.InvalidShareSource(REASON, "share " + share + " carries " + human(size)
@@ -32,6 +32,7 @@ public final class ObjectSize {
           + " operator keeps under " + human(LIMIT) + ", " + human(PAYLOAD_LIMIT) + " of it for the payload: share"
           + " less (for chaincode, a CCaaS package is a few KiB)");
     }
+    return size;
   }
 
   /** Refuses, as the API server would but naming the object, its size and the limit, an object over {@link #LIMIT}. */

@@ -104,12 +104,13 @@ final class Outbox<R extends Share<S, T>, S extends ShareSpec, T extends ShareSt
     S spec = share.getSpec();
     st.direction = Direction.Outgoing;
     JsonNode payload;
+    long payloadBytes;
     try {
       // Read against the status as last written: a kind may compare the source with what was sent at
       // the generation observed then.
       payload = kind.payload(share, st);
       PayloadInspection.SHARES.check(payload);
-      ObjectSize.requirePayloadFits(name, payload);
+      payloadBytes = ObjectSize.requirePayloadFits(name, payload);
     } catch (InvalidShareSource e) {
       // status.observedGeneration stays the generation the offer was made from (the Ready condition
       // carries the generation this refusal is about).
@@ -149,6 +150,16 @@ final class Outbox<R extends Share<S, T>, S extends ShareSpec, T extends ShareSt
         null);
     Plan plan = Plan.nothingDue();
     boolean allOfferedNow = !spec.to.isEmpty();
+    Optional<ProtocolException> tooLarge = sessions.offerRefusal(offer, payloadBytes);
+    if (tooLarge.isPresent()) {
+      ProtocolException e = tooLarge.get();
+      if (Conditions.set(st.conditions, "PayloadAccepted", ConditionStatus.False, e.error().name(), e.getMessage(),
+          generation, clock)) {
+        effects.event(share, EventRecorder.Type.Warning, e.error().name(), e.getMessage());
+      }
+    } else {
+      Conditions.remove(st.conditions, "PayloadAccepted");
+    }
     for (String to : spec.to) {
       RecipientStatus recipient = recipient(st, to);
       // The watch may not have seen a pairing made a moment ago: ask before calling it unknown.
@@ -190,6 +201,12 @@ final class Outbox<R extends Share<S, T>, S extends ShareSpec, T extends ShareSt
       }
       if (recipient.phase != SharePhase.Pending) {
         allOfferedNow = false;
+        continue;
+      }
+      if (tooLarge.isPresent()) {
+        note(recipient, tooLarge.get().error().name(), tooLarge.get().getMessage());
+        allOfferedNow = false;
+        plan = plan.dueIn(resendEvery());
         continue;
       }
       boolean sentNow = offer(share, st, recipient, pairing, offer, effects);

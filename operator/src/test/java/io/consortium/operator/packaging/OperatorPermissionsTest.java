@@ -92,7 +92,7 @@ class OperatorPermissionsTest {
     }
     used.removeAll(ALWAYS_ALLOWED);
     assertThat(used).as("the scenario exercised the operator").contains("coordination.k8s.io/leases delete",
-        "consortium.io/keyshares/status update", "apps/deployments create", "/secrets create");
+        "consortium.io/keyshares/status patch", "apps/deployments create", "/secrets create");
 
     Role role = HelmChartTest.one(HelmChartTest.render(), Role.class, "org1-consortium-operator");
     Set<String> chart = HelmChartTest.grants(role.getRules());

@@ -13,6 +13,7 @@ import io.consortium.operator.testing.AuditLog;
 import io.consortium.operator.testing.Consortium;
 import io.consortium.operator.testing.Org;
 import io.consortium.operator.testing.Pairings;
+import io.consortium.operator.testing.Shares;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -83,7 +84,7 @@ class PayloadDriftScenarioTest {
     assertThat(incoming(org2, "org1-ca").getSpec().material.publicKey).isEqualTo(original);
     assertThat(org2.client().configMaps().withName("org1-ca-public-key").get().getData().get("public-key.pem"))
         .as("the accepted key is the one org1 sent").isEqualTo(original);
-    Org.await("org1 to hear the decision", Pairings.WAIT, () -> recipient().phase == SharePhase.Accepted);
+    Shares.awaitRecipient(org1, KeyShare.class, "ca", "org2", SharePhase.Accepted);
   }
 
   @Test
@@ -91,7 +92,7 @@ class PayloadDriftScenarioTest {
     org2.client().resources(KeyShare.class).withName("org1-ca").patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"metadata\":{\"annotations\":{\"consortium.io/decided-by\":\"alice@org2\"}},\"spec\":{\"decision\":\"Reject\"}}");
 
-    Org.await("org1 to hear org2 rejected", Pairings.WAIT, () -> recipient().phase == SharePhase.Rejected);
+    Shares.awaitRecipient(org1, KeyShare.class, "ca", "org2", SharePhase.Rejected);
     assertThat(recipient().decidedBy).isEqualTo("org2 (alice@org2)");
     assertThat(incoming(org2, "org1-ca").getStatus().decidedBy).isEqualTo("org2 (alice@org2)");
   }
