@@ -13,6 +13,7 @@ import io.consortium.operator.api.v1alpha1.NetworkShare;
 import io.consortium.operator.share.ShareContext;
 import io.consortium.operator.share.ShareEngine;
 import io.consortium.operator.share.ShareRouter;
+import io.consortium.operator.share.SourceCache;
 import io.consortium.operator.share.kinds.ChaincodeShareKind;
 import io.consortium.operator.share.kinds.ConfigProposalKind;
 import io.consortium.operator.share.kinds.KeyShareKind;
@@ -296,8 +297,10 @@ public final class OperatorRuntime implements AutoCloseable {
         o.withLeaderElectionConfiguration(leaderElection(settings));
       }
     });
+    SourceCache sources = SourceCache.watching(client, namespace);
+    resources.add(sources);
     ShareContext shareContext = new ShareContext(client, namespace, events, clock,
-        settings.stuckAfter(), settings.revokeTimeout(), instanceName, registry);
+        settings.stuckAfter(), settings.revokeTimeout(), instanceName, registry, sources);
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
         directory);
     ShareEngine<NetworkShare, ?, ?> networkShares = new ShareEngine<>(new NetworkShareKind(shareContext), shareContext,

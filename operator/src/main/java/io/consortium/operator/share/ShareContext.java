@@ -26,9 +26,11 @@ import java.util.Map;
  *     told ({@code --revoke-timeout}); they learn it at their next resync
  * @param instanceName this organization's name, as its peers see it: it is part of who decided
  * @param metrics where the share engine counts what it refuses
+ * @param sources the Secrets and ConfigMaps shares are made from, from watches
  */
 public record ShareContext(KubernetesClient client, String namespace, EventRecorder events,
-    Clock clock, Duration stuckAfter, Duration revokeTimeout, String instanceName, MeterRegistry metrics) {
+    Clock clock, Duration stuckAfter, Duration revokeTimeout, String instanceName, MeterRegistry metrics,
+    SourceCache sources) {
 
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   /** Offered shares this side refused to store, by kind and reason. */
@@ -46,7 +48,7 @@ public record ShareContext(KubernetesClient client, String namespace, EventRecor
 
   /** A Secret's entries decoded as text; {@code what} names the spec field for the error. */
   public Map<String, String> secretText(String name, String what) throws ShareKind.InvalidShareSource {
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    Secret secret = sources.secret(name);
     if (secret == null) {
       throw new ShareKind.InvalidShareSource("SourceNotFound", "Secret " + name + " (" + what + ") does not exist");
     }
@@ -62,7 +64,7 @@ public record ShareContext(KubernetesClient client, String namespace, EventRecor
 
   /** One key of a ConfigMap, from binaryData or data; {@code what} names the spec field for the error. */
   public byte[] configMapBytes(String name, String key, String what) throws ShareKind.InvalidShareSource {
-    ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
+    ConfigMap map = sources.configMap(name);
     if (map == null) {
       throw new ShareKind.InvalidShareSource("SourceNotFound", "ConfigMap " + name + " (" + what + ") does not exist");
     }

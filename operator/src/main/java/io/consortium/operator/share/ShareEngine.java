@@ -94,6 +94,8 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
   private final Inbox<R, S, T> inbox;
   private volatile ShareCache<R> cache;
   private volatile Consumer<String> revisit = name -> { };
+  /** One instance, so that a share is noted once as the reader of each source. */
+  private final Consumer<String> revisitOnSourceChange = name -> revisit.accept(name);
 
   public ShareEngine(ShareKind<R, S, T> kind, ShareContext context, PeerSessions sessions, PairingDirectory pairings) {
     this.kind = kind;
@@ -132,15 +134,19 @@ public final class ShareEngine<R extends Share<S, T>, S extends ShareSpec, T ext
     T before = share.getStatus();
     T status = before == null ? kind.newStatus() : copy(before);
     Effects effects = new Effects();
-    Plan plan;
+    Plan[] planned = new Plan[1];
     List<String> invalid = specCheck.violations(share);
-    if (!invalid.isEmpty()) {
-      plan = refuseAsInvalid(share, status, invalid, effects);
-    } else if (share.getSpec().isOutgoing()) {
-      plan = outbox.reconcile(share, status, pending, effects);
-    } else {
-      plan = inbox.reconcile(share, status, pending, effects);
-    }
+    // The Secrets and ConfigMaps read meanwhile are this share's: a change to one brings it back here.
+    SourceCache.readingAs(new SourceCache.Reader(revisitOnSourceChange, name), () -> {
+      if (!invalid.isEmpty()) {
+        planned[0] = refuseAsInvalid(share, status, invalid, effects);
+      } else if (share.getSpec().isOutgoing()) {
+        planned[0] = outbox.reconcile(share, status, pending, effects);
+      } else {
+        planned[0] = inbox.reconcile(share, status, pending, effects);
+      }
+    });
+    Plan plan = planned[0];
     if (!plan.deferWrite() && !Objects.equals(json(before), json(status))) {
       write.write(share, status);
     }

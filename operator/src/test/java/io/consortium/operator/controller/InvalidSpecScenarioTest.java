@@ -73,6 +73,8 @@ class InvalidSpecScenarioTest {
     Condition ready = awaitInvalidSpec(bad.kind(), bad.name());
     assertThat(ready.message).as("the condition names the field and what is allowed")
         .contains(bad.path() + ": ").contains(bad.says());
+    // Events are written off the reconcile: wait for it.
+    Org.await("the InvalidSpec Event", Pairings.WAIT, () -> !invalidSpecEvents(bad.name()).isEmpty());
     assertThat(invalidSpecEvents(bad.name())).as("one Event, not one per retry").hasSize(1)
         .first().satisfies(e -> assertThat(e.getMessage()).isEqualTo(ready.message));
 
@@ -122,6 +124,7 @@ class InvalidSpecScenarioTest {
         """).create();
     Condition ready = awaitInvalidSpec("KeyShare", "expired-at-birth");
     assertThat(ready.message).startsWith("spec.expiresAt: Invalid value: \"2020-01-01T00:00:00+01:00\": already passed");
+    Org.await("the InvalidSpec Event", Pairings.WAIT, () -> !invalidSpecEvents("expired-at-birth").isEmpty());
     assertThat(invalidSpecEvents("expired-at-birth")).hasSize(1);
   }
 

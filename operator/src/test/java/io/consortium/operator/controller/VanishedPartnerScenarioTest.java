@@ -78,6 +78,7 @@ class VanishedPartnerScenarioTest {
     Instant deletedAt = Instant.parse(pairing(org1, "org3").getMetadata().getDeletionTimestamp());
 
     Org.await("org1's pairing to org3 to go", Pairings.WAIT, () -> pairing(org1, "org3") == null);
+    Org.await("the PeerNotTold Event", Pairings.WAIT, () -> event(org1, "org3", "PeerNotTold").isPresent());
     Event notTold = event(org1, "org3", "PeerNotTold").orElseThrow();
     assertThat(notTold.getType()).isEqualTo("Warning");
     assertThat(notTold.getMessage()).contains("org3 (" + org3Id + ") was not told")
@@ -134,6 +135,7 @@ class VanishedPartnerScenarioTest {
         "{\"metadata\":{\"annotations\":{\"consortium.io/force-delete\":\"true\"}}}");
 
     Org.await("org1's pairing to org3 to go", Pairings.WAIT, () -> pairing(org1, "org3") == null);
+    Org.await("the PeerNotTold Event", Pairings.WAIT, () -> event(org1, "org3", "PeerNotTold").isPresent());
     assertThat(event(org1, "org3", "PeerNotTold").orElseThrow().getMessage())
         .contains("was not told").contains("consortium.io/force-delete=true");
     assertThat(auditLines()).anySatisfy(line -> assertThat(line).contains("\"reason\":\"ForceDelete\""));
@@ -185,7 +187,7 @@ class VanishedPartnerScenarioTest {
     awaitPhase(org1, "org2", PairingPhase.Disconnected);
     org1.client().resources(PeerPairing.class).withName("org2").delete();
     Org.await("org1's pairing to org2 to go", Pairings.WAIT, () -> pairing(org1, "org2") == null);
-    assertThat(event(org1, "org2", "PeerNotTold")).isPresent();
+    Org.await("the PeerNotTold Event", Pairings.WAIT, () -> event(org1, "org2", "PeerNotTold").isPresent());
 
     org2.startOperator();
 

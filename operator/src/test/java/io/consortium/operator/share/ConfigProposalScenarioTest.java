@@ -139,7 +139,8 @@ class ConfigProposalScenarioTest {
     ConfigProposal atOrg2 = org2.client().resources(ConfigProposal.class).withName(INCOMING).get();
     assertThat(atOrg2.getStatus().phase).isEqualTo(SharePhase.Pending);
     assertThat(condition(atOrg2, "DecisionAttached").message).contains("set spec.signer");
-    assertThat(org2.client().v1().events().list().getItems()).anyMatch(e -> "SignerMissing".equals(e.getReason()));
+    Org.await("the SignerMissing Event", Pairings.WAIT, () -> org2.client().v1().events().list().getItems().stream()
+        .anyMatch(e -> "SignerMissing".equals(e.getReason())));
     assertThat(recipient(org1, "org2").orElseThrow().phase).isEqualTo(SharePhase.Delivered);
 
     patch(org2, INCOMING, "{\"spec\":{\"signer\":{\"mspId\":\"Org2MSP\",\"secretName\":\"org2-admin\"}}}");

@@ -129,6 +129,29 @@ class KeyShareScenarioTest {
   }
 
   @Test
+  void org1_renews_the_certificate_in_its_secret_and_org2_gets_it_as_a_new_revision_to_decide_again() {
+    share(org1, "org1-admin", "org2");
+    awaitIncoming(org2, "org1-admin-key");
+    decide(org2, "org1-admin-key", "Accept");
+    awaitRecipient(org1, "org2", SharePhase.Accepted);
+
+    // The Secret is edited in place (cert-manager renews this way); the share itself is not touched.
+    String renewed = Pem.certificate(SelfSignedCertificates.selfSigned(adminKey, "Admin@org1.example.com", List.of(),
+        Instant.now(), Duration.ofDays(90)));
+    org1.client().secrets().withName("org1-admin").edit(secret -> {
+      secret.getData().put("tls.crt", b64(renewed));
+      return secret;
+    });
+
+    Org.await("org2's copy to hold the renewed certificate, undecided", Pairings.WAIT, () -> {
+      KeyShare copy = org2.client().resources(KeyShare.class).withName("org1-admin-key").get();
+      return copy.getSpec().from.revision > 1 && renewed.equals(copy.getSpec().material.certificate)
+          && copy.getStatus() != null && copy.getStatus().phase == SharePhase.Pending;
+    });
+    awaitRecipient(org1, "org2", SharePhase.Delivered);
+  }
+
+  @Test
   void a_share_made_while_org2_is_away_arrives_once_when_it_is_back() {
     org2.stopOperator();
     awaitPhase(org1, "org2", PairingPhase.Disconnected);

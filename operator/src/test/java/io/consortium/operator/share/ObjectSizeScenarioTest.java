@@ -75,7 +75,8 @@ class ObjectSizeScenarioTest {
       java.time.Clock clock = java.time.Clock.systemUTC();
       ShareContext context = new ShareContext(client, "org2",
           new io.consortium.operator.status.EventRecorder(client, clock), clock, java.time.Duration.ofMinutes(5),
-          java.time.Duration.ofMinutes(10), "org2", new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+          java.time.Duration.ofMinutes(10), "org2", new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+          SourceCache.direct(client, "org2"));
       NetworkShare owner = new NetworkShare();
       owner.getMetadata().setName("org1-bigchannel");
       owner.getMetadata().setUid("3a7c1e52-0000-4000-8000-000000000001");

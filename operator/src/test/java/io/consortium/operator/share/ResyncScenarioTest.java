@@ -125,8 +125,8 @@ class ResyncScenarioTest {
     assertThat(stalled.message).contains("org2").contains("already exists");
     assertThat(Shares.recipient(org1, KeyShare.class, "blocked", "org2").orElseThrow().reason)
         .isEqualTo("ReceiverRefused");
-    assertThat(org1.client().v1().events().list().getItems())
-        .anyMatch(e -> "DeliveryStalled".equals(e.getReason()) && e.getMessage().contains("org2"));
+    Org.await("the DeliveryStalled Event", Pairings.WAIT, () -> org1.client().v1().events().list().getItems().stream()
+        .anyMatch(e -> "DeliveryStalled".equals(e.getReason()) && e.getMessage().contains("org2")));
     assertThat(org2.client().resources(KeyShare.class).withName("org1-blocked").get().getSpec().from)
         .as("org2's own resource is untouched").isNull();
   }

@@ -187,7 +187,7 @@ public final class KeyShareKind extends BaseShareKind<KeyShare, KeyShareSpec, Ke
       }
     }
     String secretName = generatedSecretName(share);
-    Secret existing = context.client().secrets().inNamespace(context.namespace()).withName(secretName).get();
+    Secret existing = context.sources().secret(secretName);
     if (existing != null && existing.getData() != null && existing.getData().containsKey("tls.crt")) {
       status.generatedSecretName = secretName;
       return PublicMaterial.fromPem(new String(Base64.getDecoder().decode(existing.getData().get("tls.crt")),
