@@ -278,7 +278,9 @@ public final class Benchmark {
     DemoConsortium consortium = new DemoConsortium(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     try {
       Path workdir = options.workdir().resolve(name);
-      Files.createDirectories(workdir);
+      // The demo keeps its API servers' objects in its work dir: a part starts from an empty one, never
+      // from what an earlier run left there.
+      emptyDirectory(workdir);
       consortium.start(3, workdir);
       consortium.pairAll();
       return consortium;
@@ -286,6 +288,17 @@ public final class Benchmark {
       consortium.close();
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  private static void emptyDirectory(Path dir) throws java.io.IOException {
+    if (Files.exists(dir)) {
+      try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+    Files.createDirectories(dir);
   }
 
   /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown" off Linux. */

@@ -121,6 +121,20 @@ class BenchCommandTest {
   }
 
   @Test
+  void a_second_run_in_the_same_work_dir_starts_its_consortium_afresh() throws Exception {
+    // The demo keeps its API servers' objects in the work dir: what the first run left must not be found.
+    Path results = workdir.resolve("again.json");
+    CliRun.Run run = CliRun.run("bench", "--shares", "2", "--warmup", "0", "--skip", "floor,burst,payload,idle,scale",
+        "--workdir", workdir.resolve("work").toString(), "--out", results.toString());
+
+    assertThat(run.code()).as(run.err()).isZero();
+    JsonNode again = ProtocolJson.MAPPER.readTree(Files.readString(results));
+    assertThat(again.at("/sharePropagation/samples").asInt()).isEqualTo(2);
+    assertThat(again.at("/sharePropagation/objectsHeldAfter/org2/keyShares").asInt())
+        .as("only this run's shares").isEqualTo(2);
+  }
+
+  @Test
   void an_operator_that_cannot_start_is_reported_with_why_and_what_it_printed() throws Exception {
     Path notAJar = Files.writeString(workdir.resolve("broken.jar"), "not a jar");
 
