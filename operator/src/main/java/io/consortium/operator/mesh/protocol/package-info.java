@@ -27,8 +27,8 @@
  * Reassembly hashes and writes: run it on a worker thread, not the I/O event loop.
  *
  * <h2>Timing</h2>
- * {@link io.consortium.operator.mesh.protocol.LinkHealth} (ping every 10 s, offline after 3 missed
- * pongs), {@link io.consortium.operator.mesh.protocol.LastSeenWriter} (status.lastSeenAt at most once
+ * Pings are the transport's ({@link io.consortium.operator.mesh.LinkTiming}: every 10 s, offline after 3
+ * missed pongs); {@link io.consortium.operator.mesh.protocol.LastSeenWriter} (status.lastSeenAt at most once
  * a minute, always on connect/disconnect) and {@link io.consortium.operator.mesh.protocol.Backoff}
  * (reconnect delays, full jitter) are clock arithmetic over an injected Clock or Random.
  *
