@@ -1009,18 +1009,26 @@ public final class PeerSessions implements LinkHandler, AutoCloseable {
     session.peerEpoch = peerEpoch;
     session.link.sessionOpened();
     java.util.concurrent.atomic.AtomicReference<String> resynchronised = new java.util.concurrent.atomic.AtomicReference<>();
-    directory.update(pairing, s -> {
-      s.connectedSince = Conditions.now(clock);
-      s.lastSeenAt = Conditions.now(clock);
-      resynchronised.set(null);
-      if (peerEpoch != null) {
-        resynchronised.set(judgeEpoch(s, peerEpoch));
-        s.peerEpoch = peerEpoch;
-      }
-      linkIdentity.onConnect(s, session);
-      session.role = s.role;
-      session.flow = s.flow;
-    });
+    try {
+      directory.update(pairing, s -> {
+        s.connectedSince = Conditions.now(clock);
+        s.lastSeenAt = Conditions.now(clock);
+        resynchronised.set(null);
+        if (peerEpoch != null) {
+          resynchronised.set(judgeEpoch(s, peerEpoch));
+          s.peerEpoch = peerEpoch;
+        }
+        linkIdentity.onConnect(s, session);
+        session.role = s.role;
+        session.flow = s.flow;
+      });
+    } catch (RuntimeException e) {
+      // Without its pairing's role and flow (the API server away, say) the session cannot work: the link
+      // is closed, and the next dial opens it again.
+      LOG.warn("Pairing {}: the session could not be recorded ({}); closing the link", pairing, e.getMessage());
+      session.link.close("could not record the session: " + e.getClass().getSimpleName());
+      return;
+    }
     if (resynchronised.get() != null) {
       epochResyncs.increment();
       LOG.warn("Pairing {}: {}", pairing, resynchronised.get());
