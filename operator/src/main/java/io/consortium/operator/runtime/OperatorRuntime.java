@@ -300,7 +300,7 @@ public final class OperatorRuntime implements AutoCloseable {
     SourceCache sources = SourceCache.watching(client, namespace);
     resources.add(sources);
     ShareContext shareContext = new ShareContext(client, namespace, events, clock,
-        settings.stuckAfter(), settings.revokeTimeout(), instanceName, registry, sources);
+        settings.stuckAfter(), instanceName, registry, sources);
     ShareEngine<KeyShare, ?, ?> keyShares = new ShareEngine<>(new KeyShareKind(shareContext), shareContext, sessions,
         directory);
     ShareEngine<NetworkShare, ?, ?> networkShares = new ShareEngine<>(new NetworkShareKind(shareContext), shareContext,

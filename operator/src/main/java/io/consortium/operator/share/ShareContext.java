@@ -22,14 +22,12 @@ import java.util.Map;
  *
  * @param stuckAfter how long a recipient may stay undelivered while its link is up before the share
  *     shows DeliveryStalled ({@code --stuck-after})
- * @param revokeTimeout how long deleting an outgoing share waits for recipients without a link to be
- *     told ({@code --revoke-timeout}); they learn it at their next resync
  * @param instanceName this organization's name, as its peers see it: it is part of who decided
  * @param metrics where the share engine counts what it refuses
  * @param sources the Secrets and ConfigMaps shares are made from, from watches
  */
 public record ShareContext(KubernetesClient client, String namespace, EventRecorder events,
-    Clock clock, Duration stuckAfter, Duration revokeTimeout, String instanceName, MeterRegistry metrics,
+    Clock clock, Duration stuckAfter, String instanceName, MeterRegistry metrics,
     SourceCache sources) {
 
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";

@@ -74,8 +74,7 @@ class ObjectSizeScenarioTest {
       var client = org2.client();
       java.time.Clock clock = java.time.Clock.systemUTC();
       ShareContext context = new ShareContext(client, "org2",
-          new io.consortium.operator.status.EventRecorder(client, clock), clock, java.time.Duration.ofMinutes(5),
-          java.time.Duration.ofMinutes(10), "org2", new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+          new io.consortium.operator.status.EventRecorder(client, clock), clock, java.time.Duration.ofMinutes(5), "org2", new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
           SourceCache.direct(client, "org2"));
       NetworkShare owner = new NetworkShare();
       owner.getMetadata().setName("org1-bigchannel");
